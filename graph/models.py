@@ -1,0 +1,117 @@
+"""Model selection: one ``provider:model`` string names the chat model every node uses.
+
+``openai:<model>`` builds the real ``ChatOpenAI`` client (any OpenAI-compatible server through
+``OPENAI_BASE_URL``); ``offline:<name>`` builds the local deterministic creative engine. The default
+is ``openai:gpt-4.1`` when ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set and the offline engine
+otherwise, so a fresh checkout runs end to end with no keys and no network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from langchain_core.language_models import BaseChatModel
+
+from graph.offline_model import OfflineCreativeModel
+from tools.creative.engine import OFFLINE_MODEL_NAME
+
+__all__ = [
+    "DEFAULT_OPENAI_MODEL",
+    "OFFLINE_MODEL_SPEC",
+    "ModelSpec",
+    "ModelSpecError",
+    "default_model_spec",
+    "load_chat_model",
+    "parse_model_spec",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OPENAI_MODEL = "openai:gpt-4.1"
+OFFLINE_MODEL_SPEC = f"offline:{OFFLINE_MODEL_NAME}"
+_PROVIDERS = ("openai", "offline")
+
+
+class ModelSpecError(ValueError):
+    """A model string that names no provider we can build."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """A parsed ``provider:model`` string."""
+
+    provider: str
+    name: str
+
+    @property
+    def offline(self) -> bool:
+        """True for the local deterministic engine, which must be labelled offline everywhere."""
+        return self.provider == "offline"
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.name}"
+
+
+def parse_model_spec(spec: str) -> ModelSpec:
+    """Parse ``provider:model``; a bare model name means OpenAI, as in LangChain's init_chat_model."""
+    provider, sep, name = spec.strip().partition(":")
+    if not sep:
+        provider, name = "openai", provider
+    provider = provider.lower()
+    if provider not in _PROVIDERS or not name:
+        raise ModelSpecError(
+            f"unknown model {spec!r}: use 'openai:<model>' or '{OFFLINE_MODEL_SPEC}'"
+        )
+    return ModelSpec(provider, name)
+
+
+def default_model_spec() -> str:
+    """The model to use when nothing names one: ADFORGE_MODEL, else OpenAI if configured, else offline."""
+    if explicit := os.environ.get("ADFORGE_MODEL", "").strip():
+        return explicit
+    if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
+        return DEFAULT_OPENAI_MODEL
+    return OFFLINE_MODEL_SPEC
+
+
+def load_chat_model(spec: str) -> BaseChatModel:
+    """Build (once per spec and environment) the chat model a spec names."""
+    parsed = parse_model_spec(spec)
+    return _build(
+        parsed,
+        os.environ.get("OPENAI_BASE_URL") or None,
+        os.environ.get("OPENAI_API_KEY") or None,
+        float(os.environ.get("ADFORGE_MODEL_TIMEOUT_S", "60")),
+        int(os.environ.get("ADFORGE_MODEL_MAX_RETRIES", "3")),
+        int(os.environ.get("ADFORGE_OFFLINE_LATENCY_MS", "0")),
+    )
+
+
+@lru_cache(maxsize=16)
+def _build(
+    spec: ModelSpec,
+    base_url: str | None,
+    api_key: str | None,
+    timeout_s: float,
+    max_retries: int,
+    offline_latency_ms: int,
+) -> BaseChatModel:
+    if spec.offline:
+        log.info("model %s: offline deterministic creative engine (no network)", spec)
+        return OfflineCreativeModel(model_name=str(spec), latency_ms=offline_latency_ms)
+    from langchain_openai import ChatOpenAI  # deferred: a 3 s import the offline path never needs
+
+    log.info("model %s: OpenAI-compatible API at %s", spec, base_url or "api.openai.com")
+    return ChatOpenAI(
+        model=spec.name,
+        base_url=base_url,
+        # ChatOpenAI refuses to build without a key even for a local base_url; a local
+        # OpenAI-compatible server usually ignores it.
+        api_key=api_key or "sk-local-no-key",
+        timeout=timeout_s,
+        max_retries=max_retries,
+        use_responses_api=False,
+    )

@@ -1,0 +1,39 @@
+"""Shared fixtures: an isolated environment and a real SQLite checkpointer per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from graph import models
+from server.persistence import open_checkpointer
+
+_PROVIDER_ENV = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ADFORGE_MODEL",
+    "ADFORGE_OFFLINE_LATENCY_MS",
+    "ADFORGE_DATA_DIR",
+    "PORT",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the developer's keys or another test's model cache: offline by default."""
+    for name in _PROVIDER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGSMITH_TRACING", "false")
+    models._build.cache_clear()
+    yield
+    models._build.cache_clear()
+
+
+@pytest.fixture
+async def saver(tmp_path: Path) -> AsyncIterator[AsyncSqliteSaver]:
+    """A real AsyncSqliteSaver on a WAL SQLite file, as the server opens it."""
+    async with open_checkpointer(tmp_path / "checkpoints.sqlite") as opened:
+        yield opened
