@@ -1,0 +1,47 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from server.routes import health
+from server.runtime import open_runtime
+from server.settings import Settings, get_settings
+from server.version import VERSION
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("adforge")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the lifespan opens SQLite and attaches the checkpointer to the graphs."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings) as runtime:
+            app.state.runtime = runtime
+            label = " (offline deterministic engine)" if settings.offline else ""
+            log.info(
+                "AdForge %s: model %s%s, data in %s",
+                VERSION,
+                settings.model_spec,
+                label,
+                settings.data_dir,
+            )
+            yield
+        log.info("AdForge stopped; database closed")
+
+    app = FastAPI(
+        title="AdForge",
+        version=VERSION,
+        summary="Create ads in conversation: LangGraph workflow, SSE streams, an event log.",
+        lifespan=lifespan,
+    )
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,66 @@
+"""Server settings from the environment (every variable is listed in the README).
+
+Obtained through ``get_settings()`` and injected, never read from module globals, so tests build an
+app with their own ``Settings`` and nothing leaks between them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.models import DEFAULT_OPENAI_MODEL, OFFLINE_MODEL_SPEC, parse_model_spec
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Everything the server reads from its environment, with embedded defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    host: str = Field(default="127.0.0.1", validation_alias=_env("ADFORGE_HOST", "HOST"))
+    port: int = Field(default=8003, ge=1, le=65535, validation_alias=_env("PORT", "ADFORGE_PORT"))
+    data_dir: Path = Field(default=Path("data"), validation_alias=_env("ADFORGE_DATA_DIR"))
+    model: str | None = Field(default=None, validation_alias=_env("ADFORGE_MODEL"))
+    openai_api_key: str | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", validation_alias=_env("ADFORGE_LOG_LEVEL")
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=30_000, ge=0, validation_alias=_env("ADFORGE_SQLITE_BUSY_TIMEOUT_MS")
+    )
+
+    @property
+    def database_path(self) -> Path:
+        """The one SQLite file holding checkpoints and the event log."""
+        return self.data_dir / "adforge.sqlite"
+
+    @property
+    def model_spec(self) -> str:
+        """The chat model in use: ADFORGE_MODEL, else OpenAI when configured, else offline."""
+        if self.model:
+            return str(parse_model_spec(self.model))
+        if self.openai_api_key or self.openai_base_url:
+            return DEFAULT_OPENAI_MODEL
+        return OFFLINE_MODEL_SPEC
+
+    @property
+    def offline(self) -> bool:
+        """True when content comes from the local deterministic engine."""
+        return parse_model_spec(self.model_spec).offline
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings from the process environment, read once."""
+    return Settings()

@@ -1,0 +1,59 @@
+"""Starting real server processes on free ports for integration tests, and stopping them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Poll ``url`` until it answers 200, failing early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"process exited with {process.returncode} before {url} was up")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} not ready after {timeout}s")
+
+
+@contextmanager
+def running(
+    args: list[str], *, ready_url: str, env: Mapping[str, str], log: Path, timeout: float = 60
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``args`` until the block ends; its output goes to ``log`` for post-mortems."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            args, cwd=ROOT, env={**os.environ, **env}, stdout=sink, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_until_ready(ready_url, process, timeout)
+            yield process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
