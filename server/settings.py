@@ -25,7 +25,9 @@ def _env(*names: str) -> AliasChoices:
 class Settings(BaseSettings):
     """Everything the server reads from its environment, with embedded defaults."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", populate_by_name=True
+    )
 
     host: str = Field(default="127.0.0.1", validation_alias=_env("ADFORGE_HOST", "HOST"))
     port: int = Field(default=8003, ge=1, le=65535, validation_alias=_env("PORT", "ADFORGE_PORT"))
@@ -39,6 +41,14 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         default=30_000, ge=0, validation_alias=_env("ADFORGE_SQLITE_BUSY_TIMEOUT_MS")
     )
+    api_keys: str | None = Field(default=None, validation_alias=_env("ADFORGE_API_KEYS"))
+
+    video_fps: int = Field(default=24, ge=1, le=60, validation_alias=_env("ADFORGE_VIDEO_FPS"))
+
+    @property
+    def media_dir(self) -> Path:
+        """Rendered images and videos, served under /media."""
+        return self.data_dir / "media"
 
     @property
     def database_path(self) -> Path:

@@ -1,0 +1,234 @@
+"""The guide's workflow-specific endpoints: the creative steps without a session.
+
+``/api/personas/generate``, ``/api/angles/generate`` and ``/api/scripts/generate`` run one step of
+the ``ad_workflow`` graph's creative work directly: the same brief, the same structured generation
+with validation and retries, the same wire objects. Nothing is stored; the caller carries its
+earlier choices in the request. ``/api/videos/generate`` hands a script to the media job system.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol, TypeVar, runtime_checkable
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel
+
+from graph.models import load_chat_model, parse_model_spec
+from graph.structured import CreativeGenerationError, generate_structured
+from server.auth import CurrentUser, User
+from server.deps import RuntimeDep
+from server.errors import ERROR_RESPONSES, ApiError, not_found
+from server.products import ProductStore, ProductStoreDep
+from server.schemas import ErrorPublic
+from server.schemas.generate import (
+    AnglePublic,
+    AnglesGenerate,
+    AudienceGroupPublic,
+    ConceptPublic,
+    GenerateBase,
+    GenerationPublic,
+    MarketingAnglePublic,
+    PersonaPublic,
+    PersonasGenerate,
+    PsychologySelectionPublic,
+    ScriptsGenerate,
+    VideoCreate,
+    VideoJobPublic,
+)
+from server.settings import Settings
+from tools.avatars import find_avatar
+from tools.creative.models import (
+    AngleSet,
+    ConceptSet,
+    CreativeBrief,
+    CreativeTask,
+    PersonaSet,
+    ProductInfo,
+    angle_to_wire,
+    concept_to_wire,
+    persona_to_wire,
+)
+
+__all__ = ["VideoJobSubmitter", "router"]
+
+log = logging.getLogger(__name__)
+
+DraftT = TypeVar("DraftT", bound=BaseModel)
+
+_GENERATION_ERRORS: dict[int | str, dict[str, object]] = {
+    **ERROR_RESPONSES,
+    502: {"model": ErrorPublic, "description": "The model could not write valid content; retry"},
+}
+
+router = APIRouter(prefix="/api", tags=["generate"], responses=_GENERATION_ERRORS)
+
+
+@runtime_checkable
+class VideoJobSubmitter(Protocol):
+    """What the media job worker provides as ``app.state.jobs`` to take video requests."""
+
+    async def submit_video(self, user_id: str, request: VideoCreate) -> VideoJobPublic:
+        """Queue (idempotently) a render of ``request`` owned by ``user_id``."""
+        ...
+
+
+async def _product(body: GenerateBase, user: User, store: ProductStore) -> ProductInfo:
+    if body.product is not None:
+        return body.product.to_product()
+    product_id = body.product_id or ""
+    found = await store.find(user.id, product_id)
+    if found is None:
+        raise not_found("product", product_id)
+    return found
+
+
+async def _brief(
+    task: CreativeTask, body: GenerateBase, user: User, store: ProductStore
+) -> CreativeBrief:
+    return CreativeBrief(
+        task=task,
+        product=await _product(body, user, store),
+        format=body.format,
+        media_type=body.media_type,
+        hint=body.hint,
+        persona=body.persona_wire() if isinstance(body, AnglesGenerate) else None,
+        angle=body.angle_wire() if isinstance(body, ScriptsGenerate) else None,
+    )
+
+
+def _is_provider_error(error: Exception) -> bool:
+    # Deferred import: the offline path never loads the OpenAI client.
+    import openai
+
+    return isinstance(error, openai.OpenAIError)
+
+
+async def _generate(settings: Settings, schema: type[DraftT], brief: CreativeBrief) -> DraftT:
+    """Run the step's structured generation; model failures become retryable 502s, not 500s."""
+    try:
+        return await generate_structured(load_chat_model(settings.model_spec), schema, brief)
+    except CreativeGenerationError as error:
+        log.warning("stateless %s generation failed: %s", brief.task, error)
+        raise ApiError(
+            502, "ai_generation_error", f"AI generation failed: {error}", retryable=True
+        ) from error
+    except Exception as error:
+        if not _is_provider_error(error):
+            raise
+        log.warning("stateless %s generation: model provider error: %s", brief.task, error)
+        raise ApiError(
+            502, "ai_provider_error", f"the model provider failed: {error}", retryable=True
+        ) from error
+
+
+def _generation(settings: Settings) -> GenerationPublic:
+    spec = parse_model_spec(settings.model_spec)
+    return GenerationPublic(model=str(spec), offline=spec.offline)
+
+
+@router.post(
+    "/personas/generate",
+    response_model=AudienceGroupPublic,
+    summary="Generate four audience personas for a product",
+)
+async def generate_personas(
+    body: PersonasGenerate, user: CurrentUser, store: ProductStoreDep, runtime: RuntimeDep
+) -> AudienceGroupPublic:
+    """The ``audience_group`` message of the workflow's first step; ``hint`` steers the set."""
+    brief = await _brief("personas", body, user, store)
+    drafts = await _generate(runtime.settings, PersonaSet, brief)
+    return AudienceGroupPublic.model_validate(
+        {
+            "data": {
+                "productName": brief.product.name,
+                "audiences": [
+                    PersonaPublic.model_validate(persona_to_wire(d, i))
+                    for i, d in enumerate(drafts.personas)
+                ],
+                "reasoning": list(drafts.reasoning),
+                "generation": _generation(runtime.settings),
+            }
+        }
+    )
+
+
+@router.post(
+    "/angles/generate",
+    response_model=MarketingAnglePublic,
+    summary="Generate marketing angles for a product and a persona",
+)
+async def generate_angles(
+    body: AnglesGenerate, user: CurrentUser, store: ProductStoreDep, runtime: RuntimeDep
+) -> MarketingAnglePublic:
+    """The ``marketing_angle`` message: two or three scored angles for the persona."""
+    brief = await _brief("angles", body, user, store)
+    drafts = await _generate(runtime.settings, AngleSet, brief)
+    return MarketingAnglePublic.model_validate(
+        {
+            "data": {
+                "productName": brief.product.name,
+                "personaName": body.persona_wire()["name"],
+                "angles": [
+                    AnglePublic.model_validate(angle_to_wire(d, i))
+                    for i, d in enumerate(drafts.angles)
+                ],
+                "reasoning": list(drafts.reasoning),
+                "generation": _generation(runtime.settings),
+            }
+        }
+    )
+
+
+@router.post(
+    "/scripts/generate",
+    response_model=PsychologySelectionPublic,
+    summary="Generate psychology-based scripts for a persona and an angle",
+)
+async def generate_scripts(
+    body: ScriptsGenerate, user: CurrentUser, store: ProductStoreDep, runtime: RuntimeDep
+) -> PsychologySelectionPublic:
+    """The ``psychology_selection`` message: concepts with full script, CTA and visual direction."""
+    brief = await _brief("concepts", body, user, store)
+    drafts = await _generate(runtime.settings, ConceptSet, brief)
+    return PsychologySelectionPublic.model_validate(
+        {
+            "data": {
+                "productName": brief.product.name,
+                "formatName": brief.format,
+                "concepts": [
+                    ConceptPublic.model_validate(concept_to_wire(d, i))
+                    for i, d in enumerate(drafts.concepts)
+                ],
+                "reasoning": list(drafts.reasoning),
+                "generation": _generation(runtime.settings),
+            }
+        }
+    )
+
+
+@router.post(
+    "/videos/generate",
+    response_model=VideoJobPublic,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={503: {"model": ErrorPublic, "description": "No job worker is running"}},
+    summary="Queue a video render of a script",
+)
+async def generate_video(body: VideoCreate, user: CurrentUser, request: Request) -> VideoJobPublic:
+    """Validate the request and hand it to the media job worker.
+
+    The worker plugs in by setting ``app.state.jobs`` to a ``VideoJobSubmitter`` in the lifespan;
+    its ``submit_video`` owns idempotency, ownership and the estimate. Until a worker is installed
+    the route still validates everything it can (body, avatar) and then answers a retryable 503
+    ``jobs_unavailable``, so a client learns about a bad request before it learns about the wait.
+    """
+    if body.avatar_id is not None and find_avatar(body.avatar_id) is None:
+        raise not_found("avatar", body.avatar_id)
+    jobs = getattr(request.app.state, "jobs", None)
+    if jobs is None:
+        raise ApiError(
+            503, "jobs_unavailable", "video rendering is not enabled yet", retryable=True
+        )
+    if not isinstance(jobs, VideoJobSubmitter):
+        raise TypeError(f"app.state.jobs ({type(jobs).__name__}) has no submit_video")
+    return await jobs.submit_video(user.id, body)

@@ -1,0 +1,276 @@
+"""The stateless generate routes with the offline model: the guide's message shapes, end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from graph.structured import CreativeGenerationError
+from server.routes import generate as generate_routes
+from server.schemas.generate import (
+    AnglePublic,
+    ConceptPublic,
+    PersonaPublic,
+    VideoCreate,
+    VideoJobPublic,
+)
+from tests.test_auth_errors import KEYS, api_client, assert_error, bearer
+from tools.catalog import find_product
+from tools.creative.engine import generate as offline_generate
+from tools.creative.models import (
+    AngleSet,
+    ConceptSet,
+    CreativeBrief,
+    PersonaSet,
+    angle_to_wire,
+    concept_to_wire,
+    persona_to_wire,
+)
+
+PERSONA_KEYS = {
+    "id", "name", "avatar", "label", "category", "labelColor", "age", "ageRange", "gender",
+    "location", "description", "traits", "keyTraits", "painPoints", "desires", "features",
+}  # fmt: skip
+ANGLE_KEYS = {"id", "title", "score", "description", "metrics", "reason"}
+CONCEPT_KEYS = {
+    "id", "title", "score", "description", "hook", "fullScript", "callToAction",
+    "visualDirection", "metrics",
+}  # fmt: skip
+OFFLINE = {"model": "offline:adforge-creative-1", "offline": True}
+VIDEO = {
+    "script": {"hook": "Wait—", "body": ["Beat one.", "Beat two."], "cta": "Try it today"},
+    "productName": "Sérum autobronzant progressif",
+}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Any:
+    with api_client(tmp_path) as opened:
+        yield opened
+
+
+def _personas(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/personas/generate", json=body)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_personas_by_product_id_have_the_guide_shape(client: TestClient) -> None:
+    body = _personas(client, productId="1", format="Hybrid Format")
+    assert body["type"] == "audience_group"
+    data = body["data"]
+    assert data["productName"] == "Sérum autobronzant progressif"
+    assert data["generation"] == OFFLINE
+    assert data["reasoning"] and all(isinstance(r, str) for r in data["reasoning"])
+    audiences = data["audiences"]
+    assert [a["id"] for a in audiences] == ["aud-1", "aud-2", "aud-3", "aud-4"]
+    for persona in audiences:
+        assert set(persona) == PERSONA_KEYS
+        assert persona["label"] == persona["category"] and persona["age"] == persona["ageRange"]
+        assert persona["traits"] == persona["keyTraits"] and len(persona["painPoints"]) >= 2
+
+
+def test_personas_match_what_the_workflow_writes(client: TestClient) -> None:
+    product = find_product("4")
+    assert product is not None
+    expected = offline_generate(CreativeBrief(task="personas", product=product, hint="runners"))
+    assert isinstance(expected, PersonaSet)
+    data = _personas(client, productId="4", hint="runners")["data"]
+    assert data["audiences"] == [persona_to_wire(d, i) for i, d in enumerate(expected.personas)]
+
+
+def test_hint_steers_the_personas(client: TestClient) -> None:
+    plain = _personas(client, productId="4")["data"]
+    steered = _personas(client, productId="4", hint="runners over 40")["data"]
+    assert steered["audiences"][0]["name"] == "Runners Over 40"
+    assert plain["audiences"][0]["name"] != "Runners Over 40"
+    assert any("runners over 40" in line for line in steered["reasoning"])
+
+
+def test_personas_for_an_inline_product(client: TestClient) -> None:
+    product = {
+        "name": "Trail Mix Bars",
+        "description": "Oat and nut bars for long hikes.",
+        "category": "Food",
+    }
+    data = _personas(client, product=product, mediaType="image")["data"]
+    assert data["productName"] == "Trail Mix Bars" and len(data["audiences"]) == 4
+
+
+def test_personas_for_the_callers_own_product(tmp_path: Path) -> None:
+    with api_client(tmp_path, api_keys=KEYS) as client:
+        alice, bob = bearer("sk-alice-1"), bearer("sk-bob-2")
+        created = client.post("/api/products", json={"name": "Alice Tea"}, headers=alice).json()
+        ok = client.post("/api/personas/generate", json={"productId": created["id"]}, headers=alice)
+        assert ok.status_code == 200 and ok.json()["data"]["productName"] == "Alice Tea"
+        other = client.post(
+            "/api/personas/generate", json={"productId": created["id"]}, headers=bob
+        )
+        assert other.status_code == 404
+        assert_error(other.json(), "not_found")
+        assert client.post("/api/personas/generate", json={"productId": "1"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/personas/generate", "/api/angles/generate", "/api/scripts/generate"]
+)
+def test_unknown_product_id_is_404(client: TestClient, path: str) -> None:
+    body = {"productId": "no-such-product", "persona": "Runners", "angle": "Speed"}
+    response = client.post(path, json=body)
+    assert response.status_code == 404
+    assert_error(response.json(), "not_found")
+    assert "no-such-product" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"productId": "1", "product": {"name": "Both"}}, {"productId": "1", "mediaType": "audio"}],
+)
+def test_personas_request_must_name_one_product(client: TestClient, body: dict[str, Any]) -> None:
+    response = client.post("/api/personas/generate", json=body)
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+def test_angles_for_a_persona_object_or_name(client: TestClient) -> None:
+    persona = _personas(client, productId="1")["data"]["audiences"][0]
+    response = client.post("/api/angles/generate", json={"productId": "1", "persona": persona})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["type"] == "marketing_angle"
+    data = body["data"]
+    assert data["productName"] == "Sérum autobronzant progressif"
+    assert data["personaName"] == persona["name"] and data["generation"] == OFFLINE
+    assert 2 <= len(data["angles"]) <= 3
+    for i, angle in enumerate(data["angles"]):
+        assert set(angle) == ANGLE_KEYS and angle["id"] == f"ang-{i + 1}"
+        assert set(angle["metrics"]) == {"emotion", "proof", "differentiation"}
+
+    by_name = client.post(
+        "/api/angles/generate", json={"productId": "1", "persona": {"name": "Busy Parents"}}
+    )
+    assert by_name.status_code == 200
+    as_string = client.post(
+        "/api/angles/generate", json={"productId": "1", "persona": "Busy Parents"}
+    )
+    assert as_string.json()["data"]["angles"] == by_name.json()["data"]["angles"]
+    assert client.post("/api/angles/generate", json={"productId": "1"}).status_code == 422
+
+
+def test_scripts_carry_the_script_details(client: TestClient) -> None:
+    persona = _personas(client, productId="2")["data"]["audiences"][1]
+    angles = client.post("/api/angles/generate", json={"productId": "2", "persona": persona}).json()
+    angle = angles["data"]["angles"][0]
+    response = client.post(
+        "/api/scripts/generate",
+        json={"productId": "2", "persona": persona, "angle": angle, "format": "hybrid format"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["type"] == "psychology_selection"
+    data = body["data"]
+    assert data["productName"] == "Flora Balance Daily Probiotic"
+    assert data["formatName"] == "Hybrid Format" and data["generation"] == OFFLINE
+    assert 2 <= len(data["concepts"]) <= 3
+    for i, concept in enumerate(data["concepts"]):
+        assert set(concept) == CONCEPT_KEYS and concept["id"] == f"psych-{i + 1}"
+        assert concept["score"].endswith("/10")
+        assert len(concept["fullScript"].split()) >= 30
+        assert concept["callToAction"] and concept["visualDirection"]
+
+    product = find_product("2")
+    assert product is not None
+    brief = CreativeBrief(task="concepts", product=product, persona=persona, angle=angle)
+    expected = offline_generate(brief)
+    assert isinstance(expected, ConceptSet)
+    assert data["concepts"] == [concept_to_wire(d, i) for i, d in enumerate(expected.concepts)]
+
+
+def test_a_failed_generation_is_a_retryable_502(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def failing(model: object, schema: type[BaseModel], brief: CreativeBrief) -> BaseModel:
+        raise CreativeGenerationError(
+            brief.task, 3, ["personas: List should have at least 4 items"]
+        )
+
+    monkeypatch.setattr(generate_routes, "generate_structured", failing)
+    for path in ("/api/personas/generate", "/api/angles/generate", "/api/scripts/generate"):
+        response = client.post(path, json={"productId": "1", "persona": "P", "angle": "A"})
+        assert response.status_code == 502, path
+        assert_error(response.json(), "ai_generation_error", retryable=True)
+        assert "after 3 attempts" in response.json()["message"]
+
+
+def test_public_models_carry_every_wire_field() -> None:
+    """A field added to a *_to_wire helper must be added to the response model too."""
+    product = find_product("1")
+    assert product is not None
+    personas = offline_generate(CreativeBrief(task="personas", product=product))
+    angles = offline_generate(CreativeBrief(task="angles", product=product))
+    concepts = offline_generate(CreativeBrief(task="concepts", product=product))
+    assert isinstance(personas, PersonaSet) and isinstance(angles, AngleSet)
+    assert isinstance(concepts, ConceptSet)
+    pairs: list[tuple[type[BaseModel], dict[str, Any]]] = [
+        (PersonaPublic, persona_to_wire(personas.personas[0], 0)),
+        (AnglePublic, angle_to_wire(angles.angles[0], 0)),
+        (ConceptPublic, concept_to_wire(concepts.concepts[0], 0)),
+    ]
+    for model, wire in pairs:
+        assert model.model_validate(wire).model_dump(by_alias=True) == wire
+
+
+# --- videos ------------------------------------------------------------------------------------
+
+
+def test_video_without_a_job_worker_is_a_retryable_503(client: TestClient) -> None:
+    if hasattr(client.app.state, "jobs"):  # type: ignore[attr-defined]
+        del client.app.state.jobs  # type: ignore[attr-defined]
+    response = client.post("/api/videos/generate", json={**VIDEO, "avatarId": "avatar-female-45"})
+    assert response.status_code == 503
+    assert_error(response.json(), "jobs_unavailable", retryable=True)
+    assert response.json()["message"] == "video rendering is not enabled yet"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"productName": "X"},
+        {**VIDEO, "resolution": "640x480"},
+        {**VIDEO, "script": {"hook": "h", "body": [], "cta": "c"}},
+        {**VIDEO, "productName": ""},
+    ],
+)
+def test_video_request_is_validated_first(client: TestClient, body: dict[str, Any]) -> None:
+    response = client.post("/api/videos/generate", json=body)
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+def test_video_with_an_unknown_avatar_is_404(client: TestClient) -> None:
+    response = client.post("/api/videos/generate", json={**VIDEO, "avatarId": "avatar-nobody"})
+    assert response.status_code == 404
+    assert_error(response.json(), "not_found")
+
+
+def test_video_is_handed_to_the_job_worker(client: TestClient) -> None:
+    received: list[tuple[str, VideoCreate]] = []
+
+    class Jobs:
+        async def submit_video(self, user_id: str, request: VideoCreate) -> VideoJobPublic:
+            received.append((user_id, request))
+            return VideoJobPublic(job_id="job-1", estimated_time="40s")
+
+    client.app.state.jobs = Jobs()  # type: ignore[attr-defined]
+    body = {**VIDEO, "script": {**VIDEO["script"], "body": "One string body."}}  # type: ignore[dict-item]
+    response = client.post("/api/videos/generate", json=body)
+    assert response.status_code == 202
+    assert response.json() == {"jobId": "job-1", "status": "queued", "estimatedTime": "40s"}
+    [(user_id, request)] = received
+    assert user_id == "local" and request.resolution == "1080x1920"
+    assert request.script.to_parts().body == ["One string body."]
