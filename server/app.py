@@ -7,8 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-from server.routes import health
+from server import errors
+from server.auth import parse_api_keys
+from server.routes import catalog, generate, health, sessions
 from server.runtime import open_runtime
 from server.settings import Settings, get_settings
 from server.version import VERSION
@@ -21,11 +24,16 @@ log = logging.getLogger("adforge")
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the lifespan opens SQLite and attaches the checkpointer to the graphs."""
     settings = settings or get_settings()
+    parse_api_keys(
+        settings.api_keys
+    )  # a malformed ADFORGE_API_KEYS fails at start-up, not per request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_runtime(settings) as runtime:
             app.state.runtime = runtime
+            app.state.services = runtime.services
+            app.state.products = runtime.services.products
             label = " (offline deterministic engine)" if settings.offline else ""
             log.info(
                 "AdForge %s: model %s%s, data in %s",
@@ -43,5 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Create ads in conversation: LangGraph workflow, SSE streams, an event log.",
         lifespan=lifespan,
     )
+    errors.install(app)
     app.include_router(health.router)
+    app.include_router(sessions.router)
+    app.include_router(catalog.router)
+    app.include_router(generate.router)
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")
     return app

@@ -1,4 +1,4 @@
-"""What the lifespan opens and the routes use: the checkpointer and the compiled graphs."""
+"""What the lifespan opens and the routes use: checkpointer, graphs, event log, runs, workers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from langgraph.graph.state import CompiledStateGraph
 
 from graph.assistant import build_assistant
 from graph.workflow import build_workflow
+from server.events import EventStore, ProjectionRunner
+from server.media_worker import MediaWorker
 from server.persistence import open_checkpointer
+from server.products import open_product_store
+from server.projections import JobsProjection, SessionsProjection, TranscriptProjection
+from server.runs import RunManager
+from server.services import Services
 from server.settings import Settings
 
 __all__ = ["ServerRuntime", "open_runtime"]
@@ -25,17 +31,39 @@ class ServerRuntime:
     settings: Settings
     saver: AsyncSqliteSaver
     graphs: dict[str, CompiledStateGraph[Any, Any, Any, Any]]
+    services: Services
 
 
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[ServerRuntime]:
-    """Open SQLite, attach the checkpointer to both graphs; close everything on exit."""
+    """Open SQLite (checkpoints, events, products), start projections and recover crashed runs."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with open_checkpointer(
-        settings.database_path, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    ) as saver:
+    timeout = settings.sqlite_busy_timeout_ms
+    async with (
+        open_checkpointer(settings.database_path, busy_timeout_ms=timeout) as saver,
+        EventStore.open(settings.database_path, busy_timeout_ms=timeout) as store,
+        open_product_store(settings.database_path, busy_timeout_ms=timeout) as products,
+    ):
         graphs: dict[str, CompiledStateGraph[Any, Any, Any, Any]] = {
             "ad_workflow": build_workflow().compile(checkpointer=saver, name="ad_workflow"),
             "ad_assistant": build_assistant().compile(checkpointer=saver, name="ad_assistant"),
         }
-        yield ServerRuntime(settings=settings, saver=saver, graphs=graphs)
+        projections = ProjectionRunner(
+            store, [SessionsProjection(), TranscriptProjection(), JobsProjection()]
+        )
+        media = MediaWorker(settings.media_dir, fps=settings.video_fps)
+        runs = RunManager(
+            store, graphs["ad_workflow"], model=settings.model_spec, after_run=media.after_run
+        )
+        media.runs = runs
+        await projections.start()
+        services = Services(
+            store=store, projections=projections, runs=runs, products=products, media=media
+        )
+        try:
+            await runs.recover()
+            yield ServerRuntime(settings=settings, saver=saver, graphs=graphs, services=services)
+        finally:
+            await media.shutdown()
+            await runs.shutdown()
+            await projections.stop()

@@ -1,0 +1,167 @@
+"""Read models folded from the event log: sessions (with selections and step), transcript, jobs.
+
+Each is a pure fold ``apply(view, event) -> view`` over a dict keyed by session or job id;
+``server.events.rebuild`` replays one from position 0 and must equal the incremental view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.adapters.adforge import to_frame
+from server.domain.events import EventType
+from server.events import RecordedEvent
+
+__all__ = ["JobsProjection", "SessionsProjection", "TranscriptProjection"]
+
+View = dict[str, dict[str, Any]]
+_STEP_OF_CHOICE = {"persona_selection", "angle_selection", "script_selection"}
+_SELECTION_KEYS = {
+    "persona": "selectedPersona",
+    "angle": "selectedAngle",
+    "concept": "selectedPsychology",
+}
+
+
+class SessionsProjection:
+    """One record per session: who owns it, what it is about, where it stands."""
+
+    name = "sessions"
+
+    def initial(self) -> View:
+        """No sessions yet."""
+        return {}
+
+    def apply(self, view: View, event: RecordedEvent) -> View:
+        """Fold one event into the session it belongs to."""
+        d, sid = event.data, event.thread_id
+        if event.type == EventType.SESSION_STARTED:
+            return {
+                **view,
+                sid: {
+                    **d,
+                    "status": "active",
+                    "currentStep": "starting",
+                    "selections": {},
+                    "pendingChoice": None,
+                    "activeRunId": None,
+                    "updatedAt": event.created_at,
+                    "lastSeq": event.seq,
+                },
+            }
+        if sid not in view:
+            return view
+        session = {**view[sid], "updatedAt": event.created_at, "lastSeq": event.seq}
+        if event.type == EventType.RUN_STARTED:
+            session["activeRunId"] = d["runId"]
+        elif event.type in (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED):
+            session["activeRunId"] = None
+        elif event.type == EventType.CHOICE_REQUESTED:
+            session["pendingChoice"] = {
+                k: d.get(k) for k in ("interruptId", "kind", "options", "message")
+            }
+            session["currentStep"] = (
+                d["kind"] if d["kind"] in _STEP_OF_CHOICE else session["currentStep"]
+            )
+        elif event.type == EventType.SELECTION_MADE:
+            session["selections"] = {
+                **session["selections"],
+                _SELECTION_KEYS[d["kind"]]: d["option"],
+            }
+            session["pendingChoice"] = None
+        elif event.type == EventType.MEDIA_JOB_REQUESTED:
+            session["currentStep"], session["pendingChoice"] = "media_generation", None
+        elif event.type == EventType.ASSET_SAVED:
+            session["currentStep"], session["status"] = "completed", "completed"
+        return {**view, sid: session}
+
+
+class TranscriptProjection:
+    """The guide's chat messages per session, in order, for reloads and the context endpoint."""
+
+    name = "transcript"
+
+    def initial(self) -> dict[str, list[dict[str, Any]]]:
+        """No messages yet."""
+        return {}
+
+    def apply(
+        self, view: dict[str, list[dict[str, Any]]], event: RecordedEvent
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Append the chat message this event shows, if any."""
+        frame = to_frame(event)
+        if frame is None or frame["type"] in (
+            "ai_response_start",
+            "ai_response_complete",
+            "selection_required",
+        ):
+            return view
+        sender = "user" if frame["type"] == "user_message" else "ai"
+        message = {
+            "id": frame.get("messageId"),
+            "sender": sender,
+            "type": "text" if sender == "user" else frame["type"],
+            "data": frame.get("data"),
+            "timestamp": event.created_at,
+            "seq": event.seq,
+        }
+        if frame["type"] == "error":
+            message["content"] = frame["message"]
+        return {**view, event.thread_id: [*view.get(event.thread_id, []), message]}
+
+
+class JobsProjection:
+    """Media jobs by id: queued → completed | failed, with their owner's session."""
+
+    name = "jobs"
+
+    def initial(self) -> View:
+        """No jobs yet."""
+        return {}
+
+    def apply(self, view: View, event: RecordedEvent) -> View:
+        """Track a job's lifecycle from the events about it."""
+        d = event.data
+        if event.type == EventType.MEDIA_JOB_REQUESTED:
+            job = d["job"]
+            record = {
+                "jobId": job["jobId"],
+                "sessionId": event.thread_id,
+                "kind": job["kind"],
+                "status": "queued",
+                "estimatedTime": f"{job['estimatedSeconds']}s",
+                "createdAt": event.created_at,
+                "updatedAt": event.created_at,
+                "request": job,
+            }
+            return {**view, job["jobId"]: {**view.get(job["jobId"], {}), **record}}
+        if event.type == EventType.MEDIA_JOB_COMPLETED:
+            job_id = d["result"].get("jobId") or _last_job(view, event.thread_id)
+            if job_id in view:
+                return {
+                    **view,
+                    job_id: {
+                        **view[job_id],
+                        "status": "completed",
+                        "result": d["result"],
+                        "updatedAt": event.created_at,
+                    },
+                }
+        if event.type == EventType.MEDIA_JOB_FAILED:
+            job_id = d["error"].get("jobId")
+            if job_id in view:
+                return {
+                    **view,
+                    job_id: {
+                        **view[job_id],
+                        "status": "failed",
+                        "error": d["error"],
+                        "updatedAt": event.created_at,
+                    },
+                }
+        return view
+
+
+def _last_job(view: View, session_id: str) -> str | None:
+    mine = [j for j in view.values() if j["sessionId"] == session_id]
+    return mine[-1]["jobId"] if mine else None

@@ -1,0 +1,273 @@
+"""Runs: background tasks that stream a graph into the event log, one at a time per thread.
+
+A run is never the HTTP request (design.md invariant 3): the request appends the user's message,
+submits a run and reads the log; a client that disconnects only stops reading. LangGraph does not
+guard a thread against two concurrent resumes (invariant 4), so the manager serialises runs per
+thread: a second submission is refused (409) or queued when the caller asks to enqueue. Runs left
+unfinished by a crash are finished at start-up from their checkpoint under the same run id, and
+because event ids derive from LangGraph task ids, no event is recorded twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from graph.context import Context
+from graph.structured import CreativeGenerationError
+from server.domain.events import EventType, event
+from server.domain.translate import RunTranslator, message_id_for
+from server.events import EventStore, NewEvent
+
+__all__ = ["RunManager", "RunRequest", "ThreadBusyError"]
+
+log = logging.getLogger(__name__)
+
+RunKind = Literal["start", "resume", "recover"]
+_TERMINAL = (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED)
+
+
+class ThreadBusyError(RuntimeError):
+    """A run is already active on this thread and the caller did not ask to enqueue."""
+
+    def __init__(self, thread_id: str, run_id: str) -> None:
+        super().__init__(f"session {thread_id} is already running {run_id}")
+        self.thread_id = thread_id
+        self.run_id = run_id
+
+
+@dataclass
+class RunRequest:
+    """What to run on a thread: the workflow's input, or the answer to its pending interrupt."""
+
+    thread_id: str
+    user_id: str
+    kind: RunKind
+    payload: dict[str, Any] | None = None
+    interrupt_id: str | None = None
+    product_name: str = ""
+    run_id: str = field(default_factory=lambda: f"run-{uuid.uuid4().hex[:16]}")
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+AfterRun = Callable[[RunRequest], Awaitable[None]]
+
+
+class RunManager:
+    """Starts, queues, cancels and recovers runs of ``ad_workflow``."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        graph: CompiledStateGraph[Any, Any, Any, Any],
+        *,
+        model: str,
+        after_run: AfterRun | None = None,
+    ) -> None:
+        self.store = store
+        self.graph = graph
+        self.model = model
+        self.after_run = after_run
+        self._active: dict[str, tuple[RunRequest, asyncio.Task[None]]] = {}
+        self._queued: dict[str, deque[RunRequest]] = {}
+        self._runs: dict[str, RunRequest] = {}
+
+    def active_run(self, thread_id: str) -> str | None:
+        """The id of the run executing on this thread, if any."""
+        entry = self._active.get(thread_id)
+        return entry[0].run_id if entry else None
+
+    def busy(self, thread_id: str) -> bool:
+        """True while a run executes or waits in the thread's queue."""
+        return thread_id in self._active or bool(self._queued.get(thread_id))
+
+    def submit(
+        self, request: RunRequest, *, multitask: Literal["reject", "enqueue"] = "reject"
+    ) -> RunRequest:
+        """Start ``request`` now, queue it behind the active run, or refuse it."""
+        self._runs[request.run_id] = request
+        if self.busy(request.thread_id):
+            if multitask == "reject":
+                active = self.active_run(request.thread_id) or "a queued run"
+                raise ThreadBusyError(request.thread_id, active)
+            self._queued.setdefault(request.thread_id, deque()).append(request)
+            return request
+        self._start(request)
+        return request
+
+    async def wait(self, run_id: str, timeout: float | None = None) -> None:
+        """Until the run has finished (completed, failed or cancelled)."""
+        await asyncio.wait_for(self._runs[run_id].done.wait(), timeout)
+
+    async def cancel(self, thread_id: str, run_id: str) -> bool:
+        """Cancel a queued or running run by id; False when it is not (or no longer) running."""
+        queue = self._queued.get(thread_id, deque())
+        for queued in list(queue):
+            if queued.run_id == run_id:
+                queue.remove(queued)
+                await self.store.append(
+                    thread_id, [self._terminal(queued, EventType.RUN_CANCELLED, {})]
+                )
+                queued.done.set()
+                return True
+        entry = self._active.get(thread_id)
+        if entry is None or entry[0].run_id != run_id:
+            return False
+        entry[1].cancel()
+        await asyncio.gather(entry[1], return_exceptions=True)
+        return True
+
+    async def shutdown(self) -> None:
+        """Stop accepting work; runs still executing are cancelled and finished at next start-up."""
+        tasks = [task for _, task in self._active.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def recover(self) -> int:
+        """Finish runs a crash interrupted: every RunStarted without a terminal event."""
+        started: dict[str, Any] = {}
+        for recorded in await self.store.read_all():
+            if recorded.type == EventType.RUN_STARTED:
+                started[recorded.data["runId"]] = recorded
+            elif recorded.type in _TERMINAL:
+                started.pop(str(recorded.data.get("runId", recorded.run_id)), None)
+        for recorded in started.values():
+            d = recorded.data
+            request = RunRequest(
+                thread_id=recorded.thread_id,
+                user_id=d.get("userId", "local"),
+                kind="recover",
+                payload=d.get("payload"),
+                interrupt_id=d.get("interruptId"),
+                product_name=d.get("productName", ""),
+                run_id=d["runId"],
+            )
+            request.payload = {"original": d.get("kind"), "payload": d.get("payload")}
+            log.warning(
+                "recovering run %s of session %s after a crash", request.run_id, request.thread_id
+            )
+            self.submit(request, multitask="enqueue")
+        return len(started)
+
+    # --- execution ------------------------------------------------------------------------------
+
+    def _start(self, request: RunRequest) -> None:
+        task = asyncio.create_task(self._execute(request), name=f"adforge-run-{request.run_id}")
+        self._active[request.thread_id] = (request, task)
+
+    def _terminal(self, request: RunRequest, type_: str, data: dict[str, Any]) -> NewEvent:
+        return event(
+            request.thread_id,
+            type_,
+            {"runId": request.run_id, **data},
+            request.run_id,
+            run_id=request.run_id,
+        )
+
+    async def _graph_input(self, request: RunRequest, config: RunnableConfig) -> Any:
+        if request.kind == "start":
+            return request.payload
+        if request.kind == "resume":
+            return Command(resume=request.payload)
+        original = request.payload or {}
+        snapshot = await self.graph.aget_state(config)
+        if original.get("original") == "start" and not snapshot.values:
+            return original.get("payload")
+        if original.get("original") == "resume" and any(
+            i.id == request.interrupt_id for i in snapshot.interrupts
+        ):
+            return Command(resume=original.get("payload"))
+        return None if snapshot.next else False
+
+    async def _execute(self, request: RunRequest) -> None:
+        thread_id, run_id = request.thread_id, request.run_id
+        response_id = message_id_for(thread_id, run_id, "response")
+        translator = RunTranslator(thread_id, run_id, response_id, request.product_name)
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        started = {
+            "runId": run_id,
+            "kind": request.kind,
+            "payload": request.payload,
+            "userId": request.user_id,
+            "interruptId": request.interrupt_id,
+            "productName": request.product_name,
+        }
+        opening = [event(thread_id, EventType.RUN_STARTED, started, run_id, run_id=run_id)]
+        opening.append(
+            event(
+                thread_id,
+                EventType.RESPONSE_STARTED,
+                {"messageId": response_id},
+                run_id,
+                run_id=run_id,
+            )
+        )
+        closing: list[NewEvent] = []
+        try:
+            await self.store.append(thread_id, opening)
+            payload = await self._graph_input(request, config)
+            if payload is not False:
+                async for part in self.graph.astream(
+                    payload,
+                    config,
+                    context=Context(model=self.model, user_id=request.user_id),
+                    stream_mode=["tasks", "custom"],
+                    durability="sync",
+                    version="v2",
+                ):
+                    if events := translator.translate(dict(part)):
+                        await self.store.append(thread_id, events)
+            closing.append(self._terminal(request, EventType.RUN_COMPLETED, {}))
+        except asyncio.CancelledError:
+            closing.append(self._terminal(request, EventType.RUN_CANCELLED, {}))
+        except CreativeGenerationError as error:
+            closing.append(
+                self._failure(request, "ai_generation_error", str(error), retryable=True)
+            )
+        except Exception as error:
+            log.exception("run %s of session %s failed", run_id, thread_id)
+            closing.append(
+                self._failure(
+                    request, "run_failed", f"{type(error).__name__}: {error}", retryable=True
+                )
+            )
+        closing.append(
+            event(
+                thread_id,
+                EventType.RESPONSE_COMPLETED,
+                {"messageId": response_id},
+                run_id,
+                run_id=run_id,
+            )
+        )
+        try:
+            await asyncio.shield(self.store.append(thread_id, closing))
+        finally:
+            self._finish(request)
+        if self.after_run is not None:
+            await self.after_run(request)
+
+    def _failure(
+        self, request: RunRequest, code: str, message: str, *, retryable: bool
+    ) -> NewEvent:
+        error = {"code": code, "message": message, "retryable": retryable}
+        return self._terminal(request, EventType.RUN_FAILED, {"error": error})
+
+    def _finish(self, request: RunRequest) -> None:
+        self._active.pop(request.thread_id, None)
+        request.done.set()
+        queue = self._queued.get(request.thread_id)
+        if queue:
+            self._start(queue.popleft())
+        elif queue is not None:
+            self._queued.pop(request.thread_id, None)
