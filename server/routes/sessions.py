@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
-from langgraph.types import Interrupt
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sse_starlette import EventSourceResponse
@@ -20,10 +19,10 @@ from server.adapters.adforge import to_frame
 from server.auth import CurrentUser
 from server.domain.events import EventType, event
 from server.errors import ApiError, conflict, not_found
-from server.runs import RunRequest, ThreadBusyError
-from server.selection import answer_for
-from server.services import Services, ServicesDep
+from server.runs import RunRequest
+from server.services import ServicesDep
 from server.sse import check_cursor, cursor_from, stream_session
+from server.turns import MessageCreate, names_of, pending_of, session_of, submit_message
 from tools.jobs import VIDEO_RESOLUTIONS, media_job_id
 
 __all__ = ["router"]
@@ -54,16 +53,6 @@ class SessionCreated(_Body):
     created_at: str
 
 
-class MessageCreate(_Body):
-    """``POST /api/chat/sessions/{id}/messages``."""
-
-    message: str = Field(min_length=1, max_length=4000)
-    current_step: str | None = None
-    context: dict[str, Any] = Field(default_factory=dict)
-    selections: dict[str, Any] = Field(default_factory=dict)
-    multitask: Literal["reject", "enqueue"] = "reject"
-
-
 class VideoCreate(_Body):
     """``POST /api/chat/sessions/{id}/video`` (also used for static image ads)."""
 
@@ -79,22 +68,6 @@ class JobQueued(_Body):
     job_id: str
     status: str
     estimated_time: str
-
-
-def _session(services: Services, user: CurrentUser, session_id: str) -> dict[str, Any]:
-    session = services.projections.view("sessions").get(session_id)
-    if session is None or session["userId"] != user.id:
-        raise not_found("session", session_id)
-    return dict(session)
-
-
-async def _pending(services: Services, session_id: str) -> tuple[list[Interrupt], tuple[str, ...]]:
-    snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
-    return list(snapshot.interrupts), tuple(snapshot.next)
-
-
-def _names(session: dict[str, Any]) -> dict[str, str]:
-    return {"product": session["product"]["name"], "format": session["format"]}
 
 
 @router.post(
@@ -145,8 +118,8 @@ async def list_sessions(
 )
 async def get_session(session_id: str, user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     """The session record, with the choice it waits for taken from graph state."""
-    session = _session(services, user, session_id)
-    interrupts, _ = await _pending(services, session_id)
+    session = session_of(services, user, session_id)
+    interrupts, _ = await pending_of(services, session_id)
     session["pendingChoice"] = interrupts[0].value if interrupts else None
     session["activeRunId"] = services.runs.active_run(session_id)
     return session
@@ -158,7 +131,7 @@ async def get_session(session_id: str, user: CurrentUser, services: ServicesDep)
 )
 async def get_context(session_id: str, user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     """Everything a client needs to rebuild the conversation."""
-    session = _session(services, user, session_id)
+    session = session_of(services, user, session_id)
     return {
         "sessionId": session_id,
         "product": session["product"],
@@ -168,79 +141,6 @@ async def get_context(session_id: str, user: CurrentUser, services: ServicesDep)
         "currentStep": session["currentStep"],
         "history": services.projections.view("transcript").get(session_id, []),
     }
-
-
-async def _submit_message(
-    services: Services, user: CurrentUser, session_id: str, body: MessageCreate
-) -> tuple[RunRequest, int]:
-    session = _session(services, user, session_id)
-    if services.runs.busy(session_id) and body.multitask == "reject":
-        raise conflict(
-            "run_in_progress",
-            "a response is still being generated; wait, cancel it, or send with multitask=enqueue",
-        )
-    interrupts, next_nodes = await _pending(services, session_id)
-    run = RunRequest(
-        thread_id=session_id, user_id=user.id, kind="start", product_name=session["product"]["name"]
-    )
-    selection: dict[str, Any] | None = None
-    if (
-        not interrupts
-        and not next_nodes
-        and session["currentStep"] == "starting"
-        and not services.runs.busy(session_id)
-    ):
-        text = body.message.strip()
-        hint = None if text.lower().startswith("generate") else text
-        run.payload = {
-            "product": session["product"],
-            "format": session["format"],
-            "media_type": session["mediaType"],
-        }
-        if hint:
-            run.payload["audience_hint"] = hint
-    elif interrupts and interrupts[0].value.get("kind") != "media_job":
-        pending = interrupts[0].value
-        run.kind, run.interrupt_id = "resume", interrupts[0].id
-        run.payload = answer_for(
-            pending,
-            body.message,
-            {**body.selections, **body.context},
-            avatar_id=body.context.get("avatar"),
-        )
-        if "optionId" in run.payload:
-            label = {
-                "persona_selection": "Target",
-                "angle_selection": "Angle",
-                "script_selection": "Script",
-            }[pending["kind"]]
-            chosen = next(o for o in pending["options"] if o["id"] == run.payload["optionId"])
-            selection = {"isSelection": True, "label": label, "value": chosen["label"]}
-    elif services.runs.busy(session_id):
-        raise conflict("run_in_progress", "a response is still being generated")
-    elif interrupts:
-        raise conflict(
-            "render_in_progress",
-            "your ad is rendering; wait for the result before sending messages",
-        )
-    else:
-        raise conflict(
-            "session_completed", "this session is complete; start a new session for another ad"
-        )
-    message = {
-        "messageId": f"msg-{secrets.token_hex(6)}",
-        "text": body.message,
-        "selection": selection,
-        "step": body.current_step,
-    }
-    [recorded] = await services.store.append(
-        session_id, [event(session_id, EventType.USER_MESSAGE_SENT, message, message["messageId"])]
-    )
-    try:
-        services.runs.submit(run, multitask=body.multitask)
-    except ThreadBusyError as error:
-        raise conflict("run_in_progress", str(error)) from error
-    return run, recorded.seq  # the turn's stream starts after the user's own message
 
 
 def _ends(run_id: str) -> Any:
@@ -259,8 +159,8 @@ async def post_message(
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Start the turn as a background run; stream its frames or answer them as JSON when done."""
-    run, cursor = await _submit_message(services, user, session_id, body)
-    names = _names(_session(services, user, session_id))
+    run, cursor = await submit_message(services, user, session_id, body)
+    names = names_of(session_of(services, user, session_id))
     if accept and "text/event-stream" in accept:
         return stream_session(
             services.store, session_id, cursor, names=names, stop=_ends(run.run_id)
@@ -290,20 +190,22 @@ async def stream_message(
     step: str | None = None,
 ) -> EventSourceResponse:
     """Send ``message`` and stream the turn; a reconnect with Last-Event-ID only resumes reading."""
-    session = _session(services, user, session_id)
+    session = session_of(services, user, session_id)
     resume = cursor_from(request, -1)
     if resume >= 0:
         await check_cursor(services.store, session_id, resume)
         active = services.runs.active_run(session_id)
         stop = _ends(active) if active else (lambda e: e.type == EventType.RESPONSE_COMPLETED)
-        return stream_session(services.store, session_id, resume, names=_names(session), stop=stop)
+        return stream_session(
+            services.store, session_id, resume, names=names_of(session), stop=stop
+        )
     if not message:
         raise ApiError(422, "invalid_request", "pass the message as ?message=...")
-    run, cursor = await _submit_message(
+    run, cursor = await submit_message(
         services, user, session_id, MessageCreate(message=message, current_step=step)
     )
     return stream_session(
-        services.store, session_id, cursor, names=_names(session), stop=_ends(run.run_id)
+        services.store, session_id, cursor, names=names_of(session), stop=_ends(run.run_id)
     )
 
 
@@ -316,10 +218,10 @@ async def session_events(
     session_id: str, request: Request, user: CurrentUser, services: ServicesDep
 ) -> EventSourceResponse:
     """Every frame of the session after the cursor, then new ones as they happen (any number of tabs)."""
-    session = _session(services, user, session_id)
+    session = session_of(services, user, session_id)
     cursor = cursor_from(request, 0)
     await check_cursor(services.store, session_id, cursor)
-    return stream_session(services.store, session_id, cursor, names=_names(session))
+    return stream_session(services.store, session_id, cursor, names=names_of(session))
 
 
 @router.post("/chat/sessions/{session_id}/runs/{run_id}/cancel", summary="Cancel a run by id")
@@ -327,7 +229,7 @@ async def cancel_run(
     session_id: str, run_id: str, user: CurrentUser, services: ServicesDep
 ) -> dict[str, Any]:
     """Cancel by run id (a client disconnect never cancels); completed steps are kept."""
-    _session(services, user, session_id)
+    session_of(services, user, session_id)
     if not await services.runs.cancel(session_id, run_id):
         raise not_found("active run", run_id)
     return {"runId": run_id, "status": "cancelled"}
@@ -343,8 +245,8 @@ async def create_video(
     session_id: str, body: VideoCreate, user: CurrentUser, services: ServicesDep
 ) -> JobQueued:
     """Answer the script choice with a render action; the job id is known before the run ends."""
-    session = _session(services, user, session_id)
-    interrupts, _ = await _pending(services, session_id)
+    session = session_of(services, user, session_id)
+    interrupts, _ = await pending_of(services, session_id)
     if (
         not interrupts
         or interrupts[0].value.get("kind") != "script_selection"

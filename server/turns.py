@@ -1,0 +1,132 @@
+"""A chat turn: the session it belongs to, what a message means at the current step, the run.
+
+Shared by the SSE, JSON and EventSource routes so they read a message the same way. Selections
+are parsed by ``server.selection``; this module decides start, resume or 409.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Literal
+
+from langgraph.types import Interrupt
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from server.auth import User
+from server.domain.events import EventType, event
+from server.errors import conflict, not_found
+from server.runs import RunRequest, ThreadBusyError
+from server.selection import answer_for
+from server.services import Services
+
+__all__ = ["MessageCreate", "names_of", "pending_of", "session_of", "submit_message"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class MessageCreate(_Body):
+    """``POST /api/chat/sessions/{id}/messages``."""
+
+    message: str = Field(min_length=1, max_length=4000)
+    current_step: str | None = None
+    context: dict[str, Any] = Field(default_factory=dict)
+    selections: dict[str, Any] = Field(default_factory=dict)
+    multitask: Literal["reject", "enqueue"] = "reject"
+
+
+def session_of(services: Services, user: User, session_id: str) -> dict[str, Any]:
+    """The caller's session record; another user's session is a 404 like an unknown one."""
+    session = services.projections.view("sessions").get(session_id)
+    if session is None or session["userId"] != user.id:
+        raise not_found("session", session_id)
+    return dict(session)
+
+
+async def pending_of(
+    services: Services, session_id: str
+) -> tuple[list[Interrupt], tuple[str, ...]]:
+    """The interrupts the session waits on and its next nodes, from graph state (the authority)."""
+    snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
+    return list(snapshot.interrupts), tuple(snapshot.next)
+
+
+def names_of(session: dict[str, Any]) -> dict[str, str]:
+    """Product and format names that frames repeat."""
+    return {"product": session["product"]["name"], "format": session["format"]}
+
+
+async def submit_message(
+    services: Services, user: User, session_id: str, body: MessageCreate
+) -> tuple[RunRequest, int]:
+    """Record the message and start (or queue) its run; return it and the seq its stream follows."""
+    session = session_of(services, user, session_id)
+    if services.runs.busy(session_id) and body.multitask == "reject":
+        raise conflict(
+            "run_in_progress",
+            "a response is still being generated; wait, cancel it, or send with multitask=enqueue",
+        )
+    interrupts, next_nodes = await pending_of(services, session_id)
+    run = RunRequest(
+        thread_id=session_id, user_id=user.id, kind="start", product_name=session["product"]["name"]
+    )
+    selection: dict[str, Any] | None = None
+    if (
+        not interrupts
+        and not next_nodes
+        and session["currentStep"] == "starting"
+        and not services.runs.busy(session_id)
+    ):
+        text = body.message.strip()
+        hint = None if text.lower().startswith("generate") else text
+        run.payload = {
+            "product": session["product"],
+            "format": session["format"],
+            "media_type": session["mediaType"],
+        }
+        if hint:
+            run.payload["audience_hint"] = hint
+    elif interrupts and interrupts[0].value.get("kind") != "media_job":
+        pending = interrupts[0].value
+        run.kind, run.interrupt_id = "resume", interrupts[0].id
+        run.payload = answer_for(
+            pending,
+            body.message,
+            {**body.selections, **body.context},
+            avatar_id=body.context.get("avatar"),
+        )
+        if "optionId" in run.payload:
+            label = {
+                "persona_selection": "Target",
+                "angle_selection": "Angle",
+                "script_selection": "Script",
+            }[pending["kind"]]
+            chosen = next(o for o in pending["options"] if o["id"] == run.payload["optionId"])
+            selection = {"isSelection": True, "label": label, "value": chosen["label"]}
+    elif services.runs.busy(session_id):
+        raise conflict("run_in_progress", "a response is still being generated")
+    elif interrupts:
+        raise conflict(
+            "render_in_progress",
+            "your ad is rendering; wait for the result before sending messages",
+        )
+    else:
+        raise conflict(
+            "session_completed", "this session is complete; start a new session for another ad"
+        )
+    message = {
+        "messageId": f"msg-{secrets.token_hex(6)}",
+        "text": body.message,
+        "selection": selection,
+        "step": body.current_step,
+    }
+    [recorded] = await services.store.append(
+        session_id, [event(session_id, EventType.USER_MESSAGE_SENT, message, message["messageId"])]
+    )
+    try:
+        services.runs.submit(run, multitask=body.multitask)
+    except ThreadBusyError as error:
+        raise conflict("run_in_progress", str(error)) from error
+    return run, recorded.seq  # the turn's stream starts after the user's own message
