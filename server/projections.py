@@ -136,7 +136,7 @@ class JobsProjection:
             }
             return {**view, job["jobId"]: {**view.get(job["jobId"], {}), **record}}
         if event.type == EventType.MEDIA_JOB_COMPLETED:
-            job_id = d["result"].get("jobId") or _last_job(view, event.thread_id)
+            job_id = d["result"].get("jobId")
             if job_id in view:
                 return {
                     **view,
@@ -160,8 +160,3 @@ class JobsProjection:
                     },
                 }
         return view
-
-
-def _last_job(view: View, session_id: str) -> str | None:
-    mine = [j for j in view.values() if j["sessionId"] == session_id]
-    return mine[-1]["jobId"] if mine else None

@@ -147,12 +147,11 @@ class RunManager:
                 thread_id=recorded.thread_id,
                 user_id=d.get("userId", "local"),
                 kind="recover",
-                payload=d.get("payload"),
+                payload={"original": d.get("kind"), "payload": d.get("payload")},
                 interrupt_id=d.get("interruptId"),
                 product_name=d.get("productName", ""),
                 run_id=d["runId"],
             )
-            request.payload = {"original": d.get("kind"), "payload": d.get("payload")}
             log.warning(
                 "recovering run %s of session %s after a crash", request.run_id, request.thread_id
             )

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+import graph.steps as graph_steps
 from graph.structured import CreativeGenerationError
-from server.routes import generate as generate_routes
 from server.schemas.generate import (
     AnglePublic,
     ConceptPublic,
@@ -199,7 +199,9 @@ def test_a_failed_generation_is_a_retryable_502(
             brief.task, 3, ["personas: List should have at least 4 items"]
         )
 
-    monkeypatch.setattr(generate_routes, "generate_structured", failing)
+    monkeypatch.setattr(
+        graph_steps, "generate_structured", failing
+    )  # the shared step the route runs
     for path in ("/api/personas/generate", "/api/angles/generate", "/api/scripts/generate"):
         response = client.post(path, json={"productId": "1", "persona": "P", "angle": "A"})
         assert response.status_code == 502, path

@@ -68,6 +68,7 @@ class MediaResult(_Wire):
 
     kind: MediaKind
     url: str
+    job_id: str | None = None
     thumbnail_url: str | None = None
     duration: float | None = None
     format: str

@@ -14,18 +14,10 @@ from graph.context import Context
 from graph.nodes._common import brief_for, generation_info, model_for
 from graph.progress import report_status
 from graph.state import WorkflowState
+from graph.steps import propose
 from graph.structured import generate_structured
 from tools.catalog import find_product
-from tools.creative.models import (
-    AngleSet,
-    ConceptSet,
-    PersonaImpact,
-    PersonaSet,
-    ProductInfo,
-    angle_to_wire,
-    concept_to_wire,
-    persona_to_wire,
-)
+from tools.creative.models import PersonaImpact, ProductInfo
 
 __all__ = [
     "UnknownProductError",
@@ -65,13 +57,13 @@ async def propose_personas(state: WorkflowState, runtime: Runtime[Context]) -> d
     """Four audience personas, steered by the marketer's free-text hint when there is one."""
     report_status("Analyzing market trends and competitor keywords...", step="persona_selection")
     brief = brief_for(state, "personas", hint=state.get("audience_hint"))
-    drafts = await generate_structured(model_for(runtime), PersonaSet, brief)
+    proposal = await propose(model_for(runtime), brief)
     report_status("Audience analysis completed", "completed", step="persona_selection")
     return {
-        "personas": [persona_to_wire(d, i) for i, d in enumerate(drafts.personas)],
+        "personas": proposal.options,
         "selected_persona": None,
         "step": "persona_selection",
-        "reasoning": {"personas": list(drafts.reasoning)},
+        "reasoning": {"personas": proposal.reasoning},
         "generation": {"personas": generation_info(runtime)},
     }
 
@@ -95,13 +87,13 @@ async def propose_angles(state: WorkflowState, runtime: Runtime[Context]) -> dic
         estimated_time="2-3min",
     )
     brief = brief_for(state, "angles", hint=state.get("angle_hint"))
-    drafts = await generate_structured(model_for(runtime), AngleSet, brief)
+    proposal = await propose(model_for(runtime), brief)
     report_status("Analyze Completed", "completed", step="angle_selection")
     return {
-        "angles": [angle_to_wire(d, i) for i, d in enumerate(drafts.angles)],
+        "angles": proposal.options,
         "selected_angle": None,
         "step": "angle_selection",
-        "reasoning": {"angles": list(drafts.reasoning)},
+        "reasoning": {"angles": proposal.reasoning},
         "generation": {"angles": generation_info(runtime)},
     }
 
@@ -110,12 +102,12 @@ async def propose_concepts(state: WorkflowState, runtime: Runtime[Context]) -> d
     """Two or three psychology-based concepts, each with a full script."""
     report_status("Generating psychology-optimized scripts...", step="script_selection")
     brief = brief_for(state, "concepts", hint=state.get("concept_hint"))
-    drafts = await generate_structured(model_for(runtime), ConceptSet, brief)
+    proposal = await propose(model_for(runtime), brief)
     report_status("Scripts ready", "completed", step="script_selection")
     return {
-        "concepts": [concept_to_wire(d, i) for i, d in enumerate(drafts.concepts)],
+        "concepts": proposal.options,
         "selected_concept": None,
         "step": "script_selection",
-        "reasoning": {"concepts": list(drafts.reasoning)},
+        "reasoning": {"concepts": proposal.reasoning},
         "generation": {"concepts": generation_info(runtime)},
     }

@@ -17,6 +17,12 @@ from tools.ids import stable_id
 __all__ = ["RunTranslator", "message_id_for"]
 
 _CHOICE_LABELS = {"persona": "Target", "angle": "Angle", "concept": "Script"}
+_MEDIA_EVENTS = (
+    ("media_job", EventType.MEDIA_JOB_REQUESTED, "job"),
+    ("media_error", EventType.MEDIA_JOB_FAILED, "error"),
+    ("media_result", EventType.MEDIA_JOB_COMPLETED, "result"),
+)
+"""State keys the media nodes write → the event each one is, and the payload field that carries it."""
 
 
 def message_id_for(thread_id: str, *parts: object) -> str:
@@ -111,29 +117,14 @@ class RunTranslator:
                     "mediaRequest": update.get("media_request"),
                 }
                 events.append(self._event(EventType.SELECTION_MADE, data, task, key))
-        if update.get("media_job"):
-            events.append(
-                self._event(
-                    EventType.MEDIA_JOB_REQUESTED,
-                    {"job": update["media_job"], "messageId": msg},
-                    task,
-                )
-            )
-        if update.get("media_error"):
-            events.append(
-                self._event(
-                    EventType.MEDIA_JOB_FAILED,
-                    {"error": update["media_error"], "messageId": msg},
-                    task,
-                )
-            )
-        if update.get("media_result"):
-            data = {
-                "result": update["media_result"],
-                "messageId": msg,
-                "productName": self.product_name,
-            }
-            events.append(self._event(EventType.MEDIA_JOB_COMPLETED, data, task))
+        for key, type_, payload_key in _MEDIA_EVENTS:
+            if update.get(key):
+                data = {
+                    payload_key: update[key],
+                    "messageId": msg,
+                    "productName": self.product_name,
+                }
+                events.append(self._event(type_, data, task))
         if update.get("asset"):
             events.append(self._event(EventType.ASSET_SAVED, {"asset": update["asset"]}, task))
         return events

@@ -9,13 +9,13 @@ earlier choices in the request. ``/api/videos/generate`` hands a script to the m
 from __future__ import annotations
 
 import logging
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from fastapi import APIRouter, Request, status
-from pydantic import BaseModel
 
 from graph.models import load_chat_model, parse_model_spec
-from graph.structured import CreativeGenerationError, generate_structured
+from graph.steps import Proposal, propose
+from graph.structured import CreativeGenerationError
 from server.auth import CurrentUser, User
 from server.deps import RuntimeDep
 from server.errors import ERROR_RESPONSES, ApiError, not_found
@@ -38,23 +38,12 @@ from server.schemas.generate import (
 )
 from server.settings import Settings
 from tools.avatars import find_avatar
-from tools.creative.models import (
-    AngleSet,
-    ConceptSet,
-    CreativeBrief,
-    CreativeTask,
-    PersonaSet,
-    ProductInfo,
-    angle_to_wire,
-    concept_to_wire,
-    persona_to_wire,
-)
+from tools.creative.models import CreativeBrief, CreativeTask, ProductInfo
 
 __all__ = ["VideoJobSubmitter", "router"]
 
 log = logging.getLogger(__name__)
 
-DraftT = TypeVar("DraftT", bound=BaseModel)
 
 _GENERATION_ERRORS: dict[int | str, dict[str, object]] = {
     **ERROR_RESPONSES,
@@ -104,10 +93,10 @@ def _is_provider_error(error: Exception) -> bool:
     return isinstance(error, openai.OpenAIError)
 
 
-async def _generate(settings: Settings, schema: type[DraftT], brief: CreativeBrief) -> DraftT:
-    """Run the step's structured generation; model failures become retryable 502s, not 500s."""
+async def _propose(settings: Settings, brief: CreativeBrief) -> Proposal:
+    """Run the workflow's own proposal step; model failures become retryable 502s, not 500s."""
     try:
-        return await generate_structured(load_chat_model(settings.model_spec), schema, brief)
+        return await propose(load_chat_model(settings.model_spec), brief)
     except CreativeGenerationError as error:
         log.warning("stateless %s generation failed: %s", brief.task, error)
         raise ApiError(
@@ -137,16 +126,13 @@ async def generate_personas(
 ) -> AudienceGroupPublic:
     """The ``audience_group`` message of the workflow's first step; ``hint`` steers the set."""
     brief = await _brief("personas", body, user, store)
-    drafts = await _generate(runtime.settings, PersonaSet, brief)
+    proposal = await _propose(runtime.settings, brief)
     return AudienceGroupPublic.model_validate(
         {
             "data": {
                 "productName": brief.product.name,
-                "audiences": [
-                    PersonaPublic.model_validate(persona_to_wire(d, i))
-                    for i, d in enumerate(drafts.personas)
-                ],
-                "reasoning": list(drafts.reasoning),
+                "audiences": [PersonaPublic.model_validate(option) for option in proposal.options],
+                "reasoning": proposal.reasoning,
                 "generation": _generation(runtime.settings),
             }
         }
@@ -163,17 +149,14 @@ async def generate_angles(
 ) -> MarketingAnglePublic:
     """The ``marketing_angle`` message: two or three scored angles for the persona."""
     brief = await _brief("angles", body, user, store)
-    drafts = await _generate(runtime.settings, AngleSet, brief)
+    proposal = await _propose(runtime.settings, brief)
     return MarketingAnglePublic.model_validate(
         {
             "data": {
                 "productName": brief.product.name,
                 "personaName": body.persona_wire()["name"],
-                "angles": [
-                    AnglePublic.model_validate(angle_to_wire(d, i))
-                    for i, d in enumerate(drafts.angles)
-                ],
-                "reasoning": list(drafts.reasoning),
+                "angles": [AnglePublic.model_validate(option) for option in proposal.options],
+                "reasoning": proposal.reasoning,
                 "generation": _generation(runtime.settings),
             }
         }
@@ -190,17 +173,14 @@ async def generate_scripts(
 ) -> PsychologySelectionPublic:
     """The ``psychology_selection`` message: concepts with full script, CTA and visual direction."""
     brief = await _brief("concepts", body, user, store)
-    drafts = await _generate(runtime.settings, ConceptSet, brief)
+    proposal = await _propose(runtime.settings, brief)
     return PsychologySelectionPublic.model_validate(
         {
             "data": {
                 "productName": brief.product.name,
                 "formatName": brief.format,
-                "concepts": [
-                    ConceptPublic.model_validate(concept_to_wire(d, i))
-                    for i, d in enumerate(drafts.concepts)
-                ],
-                "reasoning": list(drafts.reasoning),
+                "concepts": [ConceptPublic.model_validate(option) for option in proposal.options],
+                "reasoning": proposal.reasoning,
                 "generation": _generation(runtime.settings),
             }
         }
