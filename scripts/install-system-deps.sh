@@ -2,11 +2,14 @@
 # Debian packages the test suite needs and pip cannot provide:
 #   ffmpeg   -> ffprobe, to check rendered videos independently of the renderer's own ffmpeg
 #              (the renderer itself uses the ffmpeg binary of the imageio-ffmpeg wheel).
+#   chromium -> the headless browser the web-app tests drive with Playwright (executable_path);
+#              Debian's build, so no browser download from Playwright's CDN is needed.
 # Idempotent: installs only what is missing. Needs root (or sudo) and Debian's package registry.
 set -euo pipefail
 
 missing=()
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
