@@ -19,7 +19,14 @@ from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBear
 
 from server.errors import ApiError
 
-__all__ = ["LOCAL_USER", "CurrentUser", "User", "current_user", "parse_api_keys"]
+__all__ = [
+    "LOCAL_USER",
+    "CurrentUser",
+    "User",
+    "current_user",
+    "parse_api_keys",
+    "user_for_token",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,22 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
 
 
+def user_for_token(keys: dict[str, str], token: str | None) -> User:
+    """The user ``token`` stands for under ``keys``; shared by HTTP routes and the WebSocket.
+
+    Raises:
+        ApiError: 401 when keys are configured and the token is missing or unknown.
+    """
+    if not keys:
+        return LOCAL_USER
+    if not token:
+        raise _unauthorized("an API key is required: send Authorization: Bearer <key>")
+    user_id = _match(token, keys)
+    if user_id is None:
+        raise _unauthorized("the API key is not valid")
+    return User(id=user_id)
+
+
 def current_user(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -85,15 +108,7 @@ def current_user(
 ) -> User:
     """The user a request acts for; 401 when keys are configured and none matches."""
     keys = parse_api_keys(request.app.state.runtime.settings.api_keys)
-    if not keys:
-        return LOCAL_USER
-    token = bearer.credentials if bearer else access_token
-    if not token:
-        raise _unauthorized("an API key is required: send Authorization: Bearer <key>")
-    user_id = _match(token, keys)
-    if user_id is None:
-        raise _unauthorized("the API key is not valid")
-    return User(id=user_id)
+    return user_for_token(keys, bearer.credentials if bearer else access_token)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -57,6 +57,8 @@ class RunRequest:
     product_name: str = ""
     run_id: str = field(default_factory=lambda: f"run-{uuid.uuid4().hex[:16]}")
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    closing: bool = False
+    """Set once the graph is done and only the closing events remain to be appended."""
 
 
 AfterRun = Callable[[RunRequest], Awaitable[None]]
@@ -87,8 +89,14 @@ class RunManager:
         return entry[0].run_id if entry else None
 
     def busy(self, thread_id: str) -> bool:
-        """True while a run executes or waits in the thread's queue."""
-        return thread_id in self._active or bool(self._queued.get(thread_id))
+        """True while a run executes or waits in the thread's queue.
+
+        A run whose graph has finished and that is only appending its closing events is not
+        busy: a client that has just read ``ai_response_complete`` may answer at once, and its
+        run is queued behind those last appends instead of being refused.
+        """
+        entry = self._active.get(thread_id)
+        return (entry is not None and not entry[0].closing) or bool(self._queued.get(thread_id))
 
     def submit(
         self, request: RunRequest, *, multitask: Literal["reject", "enqueue"] = "reject"
@@ -99,6 +107,9 @@ class RunManager:
             if multitask == "reject":
                 active = self.active_run(request.thread_id) or "a queued run"
                 raise ThreadBusyError(request.thread_id, active)
+            self._queued.setdefault(request.thread_id, deque()).append(request)
+            return request
+        if request.thread_id in self._active:  # closing: start right after its last appends
             self._queued.setdefault(request.thread_id, deque()).append(request)
             return request
         self._start(request)
@@ -249,6 +260,7 @@ class RunManager:
                 run_id=run_id,
             )
         )
+        request.closing = True
         try:
             await asyncio.shield(self.store.append(thread_id, closing))
         finally:

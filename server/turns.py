@@ -20,7 +20,7 @@ from server.runs import RunRequest, ThreadBusyError
 from server.selection import answer_for
 from server.services import Services
 
-__all__ = ["MessageCreate", "names_of", "pending_of", "session_of", "submit_message"]
+__all__ = ["MessageCreate", "concepts_of", "names_of", "pending_of", "session_of", "submit_message"]
 
 
 class _Body(BaseModel):
@@ -51,6 +51,12 @@ async def pending_of(
     """The interrupts the session waits on and its next nodes, from graph state (the authority)."""
     snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
     return list(snapshot.interrupts), tuple(snapshot.next)
+
+
+async def concepts_of(services: Services, session_id: str) -> list[dict[str, Any]]:
+    """The scripts the session offers (graph state), with their full text."""
+    snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
+    return list(snapshot.values.get("concepts") or [])
 
 
 def names_of(session: dict[str, Any]) -> dict[str, str]:

@@ -99,6 +99,11 @@ class ProjectionRunner:
         """The last position every projection has applied."""
         return self._position
 
+    @property
+    def projections(self) -> dict[str, Projection[Any]]:
+        """The projections this runner keeps current, by name (for rebuilds and repair)."""
+        return dict(self._projections)
+
     def view(self, name: str) -> Any:
         """The current view of projection ``name`` (``KeyError`` if unknown)."""
         return self._views[name]

@@ -22,8 +22,16 @@ from server.errors import ApiError, conflict, not_found
 from server.runs import RunRequest
 from server.services import ServicesDep
 from server.sse import check_cursor, cursor_from, stream_session
-from server.turns import MessageCreate, names_of, pending_of, session_of, submit_message
-from tools.jobs import VIDEO_RESOLUTIONS, media_job_id
+from server.turns import (
+    MessageCreate,
+    concepts_of,
+    names_of,
+    pending_of,
+    session_of,
+    submit_message,
+)
+from tools.creative.models import word_count
+from tools.jobs import VIDEO_RESOLUTIONS, estimate_seconds, media_job_id
 
 __all__ = ["router"]
 
@@ -297,8 +305,10 @@ async def create_video(
     services.runs.submit(run)
     kind: Literal["video", "image"] = "video" if video else "image"
     job_id = media_job_id(session_id, body.script_id, kind, resolution, answer.get("avatarId"))
-    estimate = "40s" if video else "5s"
-    return JobQueued(job_id=job_id, status="queued", estimated_time=estimate)
+    # The same script-length estimate the workflow records on the job, so both answers agree.
+    concept = next(c for c in await concepts_of(services, session_id) if c["id"] == body.script_id)
+    seconds = estimate_seconds(kind, word_count(concept.get("fullScript", "")))
+    return JobQueued(job_id=job_id, status="queued", estimated_time=f"{seconds}s")
 
 
 @router.get("/jobs/{job_id}", summary="A media job: queued → completed | failed")
