@@ -73,6 +73,8 @@ class FakeScript:
     images: ImagesResponder = default_images
     models: tuple[str, ...] = DEFAULT_MODELS
     api_key: str | None = None
+    images_delay: float = 0.0
+    """Seconds the images endpoint waits before answering (to exercise client timeouts)."""
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,8 @@ def create_app(fake: FakeOpenAI) -> FastAPI:
             return _error(reply)
         if not isinstance(reply, FakeImageReply):
             return _error(_wrong_reply(fake, reply, "FakeImageReply"))
+        if fake.script.images_delay:
+            await asyncio.sleep(fake.script.images_delay)
         return _json(images_body(body, reply))
 
     @app.get("/v1/models")

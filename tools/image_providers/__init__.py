@@ -1,0 +1,89 @@
+"""Image providers: one interface, an offline composer and the OpenAI Images API.
+
+Why a package of its own: "which image model draws the picture" is configuration (design
+invariant 9), so graph nodes and the server's job worker depend only on :class:`ImageProvider`
+and get a concrete one from :func:`image_provider_from_env`. Nothing here knows about graphs,
+HTTP routes or persistence; callers pass an :class:`ImageRequest` and a directory and get a
+finished ad of exactly the requested platform size, or an :class:`ImageProviderError`.
+
+Selection mirrors ``graph/models.py``: OpenAI when ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is
+set, the offline composer otherwise; ``ADFORGE_IMAGE_PROVIDER=offline|openai`` overrides that
+(e.g. a real chat model with offline images while prototyping).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+from tools.image_providers.base import (
+    PROMPT_MAX_CHARS,
+    ErrorCode,
+    GeneratedImage,
+    ImageFormat,
+    ImageProvider,
+    ImageProviderError,
+    ImageRequest,
+    UserAction,
+    output_path,
+    parse_resolution,
+)
+from tools.image_providers.offline import OFFLINE_IMAGE_MODEL, OfflineImageProvider
+from tools.image_providers.openai_images import (
+    DEFAULT_IMAGE_MAX_RETRIES,
+    DEFAULT_IMAGE_MODEL,
+    DEFAULT_IMAGE_TIMEOUT_S,
+    IMAGE_QUALITIES,
+    ImageQuality,
+    OpenAIImageProvider,
+)
+from tools.image_providers.sizes import fit_to_size, plan_generation_size
+
+__all__ = (
+    "DEFAULT_IMAGE_MAX_RETRIES",
+    "DEFAULT_IMAGE_MODEL",
+    "DEFAULT_IMAGE_TIMEOUT_S",
+    "IMAGE_QUALITIES",
+    "OFFLINE_IMAGE_MODEL",
+    "PROMPT_MAX_CHARS",
+    "ErrorCode",
+    "GeneratedImage",
+    "ImageFormat",
+    "ImageProvider",
+    "ImageProviderError",
+    "ImageQuality",
+    "ImageRequest",
+    "OfflineImageProvider",
+    "OpenAIImageProvider",
+    "UserAction",
+    "fit_to_size",
+    "image_provider_from_env",
+    "output_path",
+    "parse_resolution",
+    "plan_generation_size",
+)
+
+log = logging.getLogger(__name__)
+
+
+def image_provider_from_env(env: Mapping[str, str] | None = None) -> ImageProvider:
+    """The provider the environment asks for (see the module docstring).
+
+    Raises:
+        ValueError: for an unknown ``ADFORGE_IMAGE_PROVIDER`` or a malformed ``ADFORGE_IMAGE_*``
+            value, so a typo fails at startup rather than on the first image.
+    """
+    env = os.environ if env is None else env
+    choice = env.get("ADFORGE_IMAGE_PROVIDER", "").strip().lower()
+    if not choice:
+        configured = env.get("OPENAI_API_KEY") or env.get("OPENAI_BASE_URL")
+        choice = "openai" if configured else "offline"
+    if choice == "offline":
+        log.info("images: offline static-ad composer (no network)")
+        return OfflineImageProvider()
+    if choice == "openai":
+        provider = OpenAIImageProvider.from_env(env)
+        log.info("images: %r", provider)
+        return provider
+    raise ValueError(f"ADFORGE_IMAGE_PROVIDER must be 'offline' or 'openai', got {choice!r}")
