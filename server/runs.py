@@ -32,7 +32,7 @@ __all__ = ["RunManager", "RunRequest", "ThreadBusyError"]
 
 log = logging.getLogger(__name__)
 
-RunKind = Literal["start", "resume", "recover"]
+RunKind = Literal["start", "resume", "continue", "recover"]
 _TERMINAL = (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED)
 
 
@@ -59,6 +59,9 @@ class RunRequest:
     done: asyncio.Event = field(default_factory=asyncio.Event)
     closing: bool = False
     """Set once the graph is done and only the closing events remain to be appended."""
+    prepare: Callable[[], Awaitable[None]] | None = None
+    """Fills ``kind``/``payload``/``interrupt_id`` when the run starts (a queued chat message is
+    read against the step the previous run left, not the step at the time it was sent)."""
 
 
 AfterRun = Callable[[RunRequest], Awaitable[None]]
@@ -189,6 +192,8 @@ class RunManager:
             return request.payload
         if request.kind == "resume":
             return Command(resume=request.payload)
+        if request.kind == "continue":  # after a cancelled or failed run: pick up where it stopped
+            return None
         original = request.payload or {}
         snapshot = await self.graph.aget_state(config)
         if original.get("original") == "start" and not snapshot.values:
@@ -204,6 +209,12 @@ class RunManager:
         response_id = message_id_for(thread_id, run_id, "response")
         translator = RunTranslator(thread_id, run_id, response_id, request.product_name)
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        refusal: Exception | None = None
+        if request.prepare is not None:
+            try:
+                await request.prepare()
+            except Exception as error:  # a queued message that no longer fits the step
+                refusal = error
         started = {
             "runId": run_id,
             "kind": request.kind,
@@ -225,6 +236,8 @@ class RunManager:
         closing: list[NewEvent] = []
         try:
             await self.store.append(thread_id, opening)
+            if refusal is not None:
+                raise refusal
             payload = await self._graph_input(request, config)
             if payload is not False:
                 async for part in self.graph.astream(
@@ -245,12 +258,13 @@ class RunManager:
                 self._failure(request, "ai_generation_error", str(error), retryable=True)
             )
         except Exception as error:
-            log.exception("run %s of session %s failed", run_id, thread_id)
-            closing.append(
-                self._failure(
-                    request, "run_failed", f"{type(error).__name__}: {error}", retryable=True
-                )
-            )
+            if error is refusal:
+                code = str(getattr(error, "code", "message_refused"))
+                closing.append(self._failure(request, code, str(error), retryable=False))
+            else:
+                log.exception("run %s of session %s failed", run_id, thread_id)
+                failure = f"{type(error).__name__}: {error}"
+                closing.append(self._failure(request, "run_failed", failure, retryable=True))
         closing.append(
             event(
                 thread_id,

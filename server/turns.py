@@ -64,29 +64,19 @@ def names_of(session: dict[str, Any]) -> dict[str, str]:
     return {"product": session["product"]["name"], "format": session["format"]}
 
 
-async def submit_message(
-    services: Services, user: User, session_id: str, body: MessageCreate
-) -> tuple[RunRequest, int]:
-    """Record the message and start (or queue) its run; return it and the seq its stream follows."""
-    session = session_of(services, user, session_id)
-    if services.runs.busy(session_id) and body.multitask == "reject":
-        raise conflict(
-            "run_in_progress",
-            "a response is still being generated; wait, cancel it, or send with multitask=enqueue",
-        )
-    interrupts, next_nodes = await pending_of(services, session_id)
-    run = RunRequest(
-        thread_id=session_id, user_id=user.id, kind="start", product_name=session["product"]["name"]
-    )
-    selection: dict[str, Any] | None = None
-    if (
-        not interrupts
-        and not next_nodes
-        and session["currentStep"] == "starting"
-        and not services.runs.busy(session_id)
-    ):
+async def _resolve(
+    services: Services, session: dict[str, Any], body: MessageCreate, run: RunRequest
+) -> dict[str, Any] | None:
+    """Turn the message into ``run``'s graph input at the session's current step.
+
+    Returns the selection summary when the message picked an option. Raises a 409 when the
+    message does not fit the step (a render is running, the session is complete).
+    """
+    interrupts, next_nodes = await pending_of(services, run.thread_id)
+    if not interrupts and not next_nodes and session["currentStep"] == "starting":
         text = body.message.strip()
         hint = None if text.lower().startswith("generate") else text
+        run.kind = "start"
         run.payload = {
             "product": session["product"],
             "format": session["format"],
@@ -94,7 +84,11 @@ async def submit_message(
         }
         if hint:
             run.payload["audience_hint"] = hint
-    elif interrupts and interrupts[0].value.get("kind") != "media_job":
+        return None
+    if not interrupts and next_nodes:  # a cancelled or failed run stopped between steps
+        run.kind, run.payload = "continue", None
+        return None
+    if interrupts and interrupts[0].value.get("kind") != "media_job":
         pending = interrupts[0].value
         run.kind, run.interrupt_id = "resume", interrupts[0].id
         run.payload = answer_for(
@@ -103,25 +97,54 @@ async def submit_message(
             {**body.selections, **body.context},
             avatar_id=body.context.get("avatar"),
         )
-        if "optionId" in run.payload:
-            label = {
-                "persona_selection": "Target",
-                "angle_selection": "Angle",
-                "script_selection": "Script",
-            }[pending["kind"]]
-            chosen = next(o for o in pending["options"] if o["id"] == run.payload["optionId"])
-            selection = {"isSelection": True, "label": label, "value": chosen["label"]}
-    elif services.runs.busy(session_id):
-        raise conflict("run_in_progress", "a response is still being generated")
-    elif interrupts:
+        if "optionId" not in run.payload:
+            return None
+        label = {
+            "persona_selection": "Target",
+            "angle_selection": "Angle",
+            "script_selection": "Script",
+        }[pending["kind"]]
+        chosen = next(o for o in pending["options"] if o["id"] == run.payload["optionId"])
+        return {"isSelection": True, "label": label, "value": chosen["label"]}
+    if interrupts:
         raise conflict(
             "render_in_progress",
             "your ad is rendering; wait for the result before sending messages",
         )
-    else:
+    raise conflict(
+        "session_completed", "this session is complete; start a new session for another ad"
+    )
+
+
+async def submit_message(
+    services: Services, user: User, session_id: str, body: MessageCreate
+) -> tuple[RunRequest, int]:
+    """Record the message and start (or queue) its run; return it and the seq its stream follows.
+
+    A message that can run now is read against the current step before anything is recorded,
+    so a message that does not fit answers 409 and leaves no trace. A queued message
+    (``multitask=enqueue`` while a run is active) is read when its run starts, against the step
+    the previous run left behind; if it does not fit then, its run fails with the same code.
+    """
+    session = session_of(services, user, session_id)
+    busy = services.runs.busy(session_id)
+    if busy and body.multitask == "reject":
         raise conflict(
-            "session_completed", "this session is complete; start a new session for another ad"
+            "run_in_progress",
+            "a response is still being generated; wait, cancel it, or send with multitask=enqueue",
         )
+    run = RunRequest(
+        thread_id=session_id, user_id=user.id, kind="start", product_name=session["product"]["name"]
+    )
+    selection: dict[str, Any] | None = None
+    if busy:
+
+        async def prepare() -> None:
+            await _resolve(services, session, body, run)
+
+        run.prepare = prepare
+    else:
+        selection = await _resolve(services, session, body, run)
     message = {
         "messageId": f"msg-{secrets.token_hex(6)}",
         "text": body.message,
