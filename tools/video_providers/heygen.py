@@ -1,0 +1,397 @@
+"""HeyGen avatar videos (API v3): submit a script, poll the render, download the files.
+
+This is the only module that knows HeyGen's endpoint paths and versions. It targets v3, the
+current API (ads.md §4: the v1/v2 endpoints were guaranteed only until 2026-10-31):
+
+- ``POST /v3/videos`` ``{"type": "avatar", "avatar_id", "script", "voice_id"?, "resolution",
+  "aspect_ratio", "title", "callback_url"?, "callback_id"}`` → ``{"data": {"video_id"}}``
+- ``GET /v3/videos/{video_id}`` → ``{"data": {"status": pending|processing|completed|failed,
+  "video_url", "thumbnail_url", "duration", "failure_code", "failure_message"}}``
+- ``GET /v3/avatars/looks?limit=&token=`` → ``{"data": [look…], "has_more", "next_token"}``
+- errors: ``{"error": {"code", "message"}}`` with 401 bad key, 402 no credit, 429, 5xx.
+
+Every call sends ``X-Api-Key``. The file links HeyGen returns are presigned CDN URLs: they are
+fetched with a second client that carries no key, so the key never leaves api.heygen.com.
+The status call reports no percentage (ads.md §4), so progress is an estimate from elapsed time.
+Webhook verification lives in :mod:`tools.video_providers.heygen_webhook`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from tools.media import MediaRenderError
+from tools.video_providers._heygen_wire import (
+    Status,
+    api_error,
+    aspect_ratio,
+    avatar_from_look,
+    bad_response,
+    parse_status,
+    resolution,
+    unreachable,
+)
+from tools.video_providers._http import RETRY_STATUSES, DownloadTooLarge, RetryPolicy
+from tools.video_providers._http import download as _download
+from tools.video_providers._http import send as _send
+from tools.video_providers._media import ensure_jpeg, extract_still, probe_video
+from tools.video_providers.base import (
+    OnSubmitted,
+    Progress,
+    ProviderAvatar,
+    RenderedVideo,
+    VideoProviderError,
+    VideoRenderRequest,
+)
+from tools.video_providers.heygen_webhook import WebhookEvent, verify_heygen_webhook
+
+__all__ = ["DEFAULT_BASE_URL", "HeyGenProvider"]
+
+DEFAULT_BASE_URL = "https://api.heygen.com"
+_CREATE_VIDEO, _VIDEO, _AVATAR_LOOKS = "/v3/videos", "/v3/videos/{video_id}", "/v3/avatars/looks"
+_SUBMIT_RETRY_STATUSES = RETRY_STATUSES | {409}
+"""409 ``request_in_progress``: the first try with this Idempotency-Key is still being handled."""
+_MAX_AVATAR_PAGES = 20
+
+
+class HeyGenProvider:
+    """Renders presenter videos with HeyGen; configure with arguments or :meth:`from_env`."""
+
+    name = "heygen"
+    offline = False
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        poll_interval_s: float = 10.0,
+        timeout_s: float = 30.0,
+        render_timeout_s: float = 1200.0,
+        expected_render_s: float = 180.0,
+        default_avatar_id: str | None = None,
+        voice_id: str | None = None,
+        callback_url: str | None = None,
+        webhook_secret: str | None = None,
+        retry: RetryPolicy | None = None,
+        max_download_bytes: int = 500 * 1024 * 1024,
+    ) -> None:
+        if not api_key.strip():
+            raise ValueError("a HeyGen API key is required")
+        if poll_interval_s < 0 or timeout_s <= 0 or render_timeout_s <= 0:
+            raise ValueError("intervals and timeouts must be positive")
+        self.base_url = base_url.rstrip("/")
+        self.poll_interval_s = poll_interval_s
+        self.render_timeout_s = render_timeout_s
+        self.expected_render_s = max(1.0, expected_render_s)
+        self.default_avatar_id = default_avatar_id
+        self.voice_id = voice_id
+        self.callback_url = callback_url
+        self.webhook_secret = webhook_secret
+        self.retry = retry or RetryPolicy()
+        self.max_download_bytes = max_download_bytes
+        timeout = httpx.Timeout(timeout_s, connect=min(10.0, timeout_s))
+        headers = {"X-Api-Key": api_key, "Accept": "application/json"}
+        self._api = httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=timeout)
+        self._files = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        self._looks: dict[str, ProviderAvatar] = {}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> HeyGenProvider:
+        """Configure from ``HEYGEN_*`` variables; ``HEYGEN_API_KEY`` is required.
+
+        ``HEYGEN_BASE_URL``, ``HEYGEN_POLL_INTERVAL_S`` (10), ``HEYGEN_TIMEOUT_S`` (30, per HTTP
+        call), ``HEYGEN_RENDER_TIMEOUT_S`` (1200, whole render), ``HEYGEN_AVATAR_ID``,
+        ``HEYGEN_VOICE_ID``, ``HEYGEN_CALLBACK_URL``, ``HEYGEN_WEBHOOK_SECRET``.
+        """
+        env = os.environ if environ is None else environ
+
+        def number(name: str, default: float) -> float:
+            raw = env.get(name, "").strip()
+            try:
+                return float(raw) if raw else default
+            except ValueError:
+                raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+
+        def text(name: str) -> str | None:
+            return env.get(name, "").strip() or None
+
+        return cls(
+            env.get("HEYGEN_API_KEY", ""),
+            base_url=text("HEYGEN_BASE_URL") or DEFAULT_BASE_URL,
+            poll_interval_s=number("HEYGEN_POLL_INTERVAL_S", 10.0),
+            timeout_s=number("HEYGEN_TIMEOUT_S", 30.0),
+            render_timeout_s=number("HEYGEN_RENDER_TIMEOUT_S", 1200.0),
+            default_avatar_id=text("HEYGEN_AVATAR_ID"),
+            voice_id=text("HEYGEN_VOICE_ID"),
+            callback_url=text("HEYGEN_CALLBACK_URL"),
+            webhook_secret=text("HEYGEN_WEBHOOK_SECRET"),
+        )
+
+    async def list_avatars(self) -> list[ProviderAvatar]:
+        """Every avatar look on the account (public presets and the user's own), all pages."""
+        avatars: list[ProviderAvatar] = []
+        token: str | None = None
+        for _ in range(_MAX_AVATAR_PAGES):
+            params = {"limit": "50", **({"token": token} if token else {})}
+            body = await self._call("GET", _AVATAR_LOOKS, retry=True, params=params)
+            looks = body.get("data")
+            if not isinstance(looks, list):
+                raise bad_response("the avatar list has no data array")
+            avatars.extend(avatar_from_look(look) for look in looks if isinstance(look, dict))
+            token = body.get("next_token") if body.get("has_more") else None
+            if not token:
+                break
+        self._looks = {a.id: a for a in avatars}
+        return avatars
+
+    async def render(
+        self,
+        request: VideoRenderRequest,
+        dest_dir: Path,
+        *,
+        progress: Progress | None = None,
+        provider_job_id: str | None = None,
+        on_submitted: OnSubmitted | None = None,
+    ) -> RenderedVideo:
+        """Submit (or resume ``provider_job_id``), poll until done, download into ``dest_dir``."""
+        report = _Reporter(progress)
+        await report(0)
+        video, thumb = dest_dir / f"{request.key}.mp4", dest_dir / f"{request.key}.jpg"
+        if provider_job_id and video.is_file() and thumb.is_file():
+            return await self._finish(video, thumb, provider_job_id, None, report)
+        video_id = provider_job_id or await self.submit(request)
+        if on_submitted is not None:
+            await on_submitted(video_id)
+        await report(5)
+        status = await self._wait(video_id, report)
+        if not status.video_url:
+            raise bad_response("the completed video has no video_url", video_id)
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        await self._fetch(status.video_url, video, video_id, "video")
+        await report(95)
+        if status.thumbnail_url:
+            await self._fetch_thumbnail(status.thumbnail_url, thumb, video_id)
+        return await self._finish(video, thumb, video_id, status.duration_s, report)
+
+    async def submit(self, request: VideoRenderRequest) -> str:
+        """Start a render and return HeyGen's ``video_id``.
+
+        Retried on 429, 5xx, 409 and transport errors although it is a paid POST, because every
+        submit carries ``Idempotency-Key: <request.key>``: HeyGen replays the original response to
+        a repeat within 24 h (and answers 409 while the first is in flight), so a retry after a
+        lost answer gets the same ``video_id`` rather than a second render. Past those 24 h only
+        ``provider_job_id`` protects a resumed job — which is why ``render`` hands the id out
+        through ``on_submitted`` before it waits.
+        """
+        avatar_id = request.avatar_id or self.default_avatar_id or await self._first_avatar()
+        look = self._looks.get(avatar_id)
+        voice_id = self.voice_id or (look.default_voice_id if look else None)
+        payload: dict[str, Any] = {
+            "type": "avatar",
+            "avatar_id": avatar_id,
+            "script": request.spoken_text,
+            "title": request.title or f"{request.product_name} ({request.key})",
+            "resolution": resolution(request.width, request.height),
+            "aspect_ratio": aspect_ratio(request.width, request.height),
+            "callback_id": request.key,
+        }
+        if voice_id:
+            payload["voice_id"] = voice_id
+        if self.callback_url:
+            payload["callback_url"] = self.callback_url
+        headers = {"Idempotency-Key": request.key}
+        body = await self._call(
+            "POST",
+            _CREATE_VIDEO,
+            retry=True,
+            retry_statuses=_SUBMIT_RETRY_STATUSES,
+            json=payload,
+            headers=headers,
+        )
+        data = body.get("data")
+        video_id = (data.get("video_id") or data.get("id")) if isinstance(data, dict) else None
+        if not isinstance(video_id, str) or not video_id:
+            raise bad_response("HeyGen accepted the video but returned no video_id")
+        return video_id
+
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        """Check a webhook delivery against ``webhook_secret`` and parse it."""
+        return verify_heygen_webhook(body, headers, self.webhook_secret)
+
+    async def aclose(self) -> None:
+        """Close both HTTP clients."""
+        await self._api.aclose()
+        await self._files.aclose()
+
+    async def __aenter__(self) -> HeyGenProvider:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _first_avatar(self) -> str:
+        avatars = list(self._looks.values()) or await self.list_avatars()
+        if not avatars:
+            raise VideoProviderError(
+                "provider_no_avatar",
+                "The HeyGen account has no avatars: create one, or set HEYGEN_AVATAR_ID.",
+                retryable=False,
+            )
+        return avatars[0].id
+
+    async def _status(self, video_id: str) -> Status:
+        path = _VIDEO.format(video_id=quote(video_id, safe=""))  # a stored id is still input
+        body = await self._call("GET", path, retry=True, job=video_id)
+        return parse_status(body, video_id)
+
+    async def _wait(self, video_id: str, report: _Reporter) -> Status:
+        """Poll until the render completes; raise on failure or past ``render_timeout_s``."""
+        started = time.monotonic()
+        while True:
+            status = await self._status(video_id)
+            elapsed = time.monotonic() - started
+            if status.status == "completed":
+                await report(90)
+                return status
+            if status.status == "failed":
+                reason = status.failure_message or status.failure_code or "no reason given"
+                raise VideoProviderError(
+                    "provider_render_failed",
+                    f"HeyGen could not render the video: {reason}",
+                    retryable=False,
+                    provider_job_id=video_id,
+                )
+            if status.status == "processing":
+                # No percentage from HeyGen: approach 89 % asymptotically over the expected time.
+                await report(10 + int(79 * (1 - math.exp(-elapsed / self.expected_render_s))))
+            if elapsed >= self.render_timeout_s:
+                raise VideoProviderError(
+                    "provider_timeout",
+                    f"HeyGen has not finished after {self.render_timeout_s:g} s; it may still "
+                    "finish, and trying again resumes the same render.",
+                    retryable=True,
+                    provider_job_id=video_id,
+                )
+            await asyncio.sleep(self.poll_interval_s)
+
+    async def _fetch(self, url: str, dest: Path, video_id: str, what: str) -> None:
+        try:
+            result = await _download(
+                self._files, url, dest, policy=self.retry, max_bytes=self.max_download_bytes
+            )
+        except DownloadTooLarge as exc:
+            raise VideoProviderError(
+                "provider_bad_media", f"the {what} is too large ({exc})", retryable=False
+            ) from exc
+        except httpx.TransportError as exc:
+            raise unreachable(exc, video_id) from exc
+        if isinstance(result, httpx.Response):
+            raise VideoProviderError(
+                "provider_download_failed",
+                f"downloading the {what} failed with HTTP {result.status_code}",
+                retryable=True,
+                status=result.status_code,
+                provider_job_id=video_id,
+            )
+
+    async def _fetch_thumbnail(self, url: str, thumb: Path, video_id: str) -> None:
+        """Download the thumbnail as JPEG; on any failure leave it to be cut from the video."""
+        raw = thumb.with_name(f".{thumb.name}.download")
+        try:
+            await self._fetch(url, raw, video_id, "thumbnail")
+            await asyncio.to_thread(ensure_jpeg, raw.read_bytes(), thumb)
+        except (VideoProviderError, MediaRenderError, OSError):
+            thumb.unlink(missing_ok=True)
+        finally:
+            raw.unlink(missing_ok=True)
+
+    async def _finish(
+        self,
+        video: Path,
+        thumb: Path,
+        video_id: str,
+        duration_s: float | None,
+        report: _Reporter,
+    ) -> RenderedVideo:
+        """Check the MP4 is a real video, make sure a JPEG still exists, report 100."""
+        try:
+            info = await asyncio.to_thread(probe_video, video)
+            if not thumb.is_file():
+                at = min(0.5, info.duration_s / 2)
+                await asyncio.to_thread(extract_still, video, thumb, at_s=at)
+        except MediaRenderError as exc:
+            video.unlink(missing_ok=True)
+            raise VideoProviderError(
+                "provider_bad_media",
+                f"HeyGen's file is not a playable video: {exc}"[:500],
+                retryable=True,
+                provider_job_id=video_id,
+            ) from exc
+        await report(100)
+        duration = info.duration_s or duration_s or 0.0
+        return RenderedVideo(
+            video, thumb, duration, info.width, info.height, self.name, video_id, False
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        retry: bool,
+        job: str | None = None,
+        retry_statuses: frozenset[int] = RETRY_STATUSES,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """One API call with retries; a non-2xx answer becomes a :class:`VideoProviderError`."""
+        try:
+            response = await _send(
+                self._api,
+                method,
+                path,
+                policy=self.retry,
+                retry=retry,
+                retry_statuses=retry_statuses,
+                **kwargs,
+            )
+        except httpx.TransportError as exc:
+            raise unreachable(exc, job) from exc
+        if response.is_success:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                raise bad_response(f"{method} {path} did not answer a JSON object", job)
+            return body
+        raise api_error(response, job)
+
+
+class _Reporter:
+    """Forwards whole percents to the caller's callback, only when they increase."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._last = -1
+
+    async def __call__(self, percent: int) -> None:
+        percent = max(0, min(100, percent))
+        if self._progress is not None and percent > self._last:
+            self._last = percent
+            await self._progress(percent)
