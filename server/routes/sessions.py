@@ -20,6 +20,7 @@ from server.auth import CurrentUser
 from server.domain.events import EventType, event
 from server.errors import ApiError, conflict, not_found
 from server.runs import RunRequest
+from server.schemas.frames import frame_responses
 from server.services import ServicesDep
 from server.sse import check_cursor, cursor_from, stream_session
 from server.turns import (
@@ -158,6 +159,7 @@ def _ends(run_id: str) -> Any:
 @router.post(
     "/chat/sessions/{session_id}/messages",
     summary="Send a message; SSE when the client accepts text/event-stream",
+    responses=frame_responses(json_reply=True),
 )
 async def post_message(
     session_id: str,
@@ -188,6 +190,7 @@ async def post_message(
     "/chat/sessions/{session_id}/stream",
     response_class=EventSourceResponse,
     summary="EventSource-compatible turn stream",
+    responses=frame_responses(),
 )
 async def stream_message(
     session_id: str,
@@ -221,6 +224,7 @@ async def stream_message(
     "/chat/sessions/{session_id}/events",
     response_class=EventSourceResponse,
     summary="The session's whole stream: replay, then live",
+    responses=frame_responses(),
 )
 async def session_events(
     session_id: str, request: Request, user: CurrentUser, services: ServicesDep
