@@ -8,7 +8,6 @@ WAL file), answering each interrupt with its first option. ``build_replay_log`` 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from pathlib import Path
@@ -21,8 +20,9 @@ from langgraph.types import Command
 from graph.context import Context
 from graph.models import OFFLINE_MODEL_SPEC
 from server.events import EventStore, NewEvent
-from server.media_worker import MediaWorker
+from server.jobs.worker import video_result
 from tools.jobs import MediaJobRequest
+from tools.video_providers import VideoProvider, VideoRenderRequest
 
 __all__ = ["build_replay_log", "direct_scenario", "read_thread_seconds"]
 
@@ -58,12 +58,12 @@ async def direct_scenario(
     graph: CompiledStateGraph[Any, Any, Any, Any],
     thread_id: str,
     *,
-    media: MediaWorker | None = None,
+    render_to: tuple[VideoProvider, Path] | None = None,
 ) -> list[float]:
     """The server's scenario without the server; returns each turn's time to its first part.
 
-    With ``media``, the first script is rendered too: the render is the server's own
-    ``MediaWorker`` code, called here without a run manager, so both sides do the same work.
+    With ``render_to`` (a provider and a folder), the first script is rendered too, by the same video provider the server's
+    job worker uses, into ``media_dir``, so both sides do the same work.
     """
     config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
     firsts: list[float] = []
@@ -73,13 +73,14 @@ async def direct_scenario(
         payload = Command(resume={"optionId": pending.value["options"][0]["id"]})
     if pending.value["kind"] != "script_selection":
         raise RuntimeError(f"expected the script choice, got {pending.value['kind']}")
-    if media is not None:
+    if render_to is not None:
+        media, media_dir = render_to
         answer = {**payload.resume, "action": "generate_video", "resolution": "1080x1920"}
         await _stream(graph, Command(resume=answer), config, None)
         snapshot = await graph.aget_state(config)
         job = MediaJobRequest.model_validate(snapshot.values["media_job"])
-        # Private on purpose: the same render the server's worker runs, byte for byte.
-        result = await asyncio.to_thread(media._render, job)
+        video = await media.render(VideoRenderRequest.from_job(job), media_dir / thread_id)
+        result = video_result(job, video)
         outcome = {"jobId": job.job_id, "status": "completed", "result": result}
         if await _stream(graph, Command(resume=outcome), config, None):
             raise RuntimeError("the workflow did not finish after the render")

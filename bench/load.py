@@ -44,8 +44,8 @@ from bench._load_server import server_scenario as play_over_http
 from bench._load_stats import LoadResult, ratio, run_load
 from graph.models import OFFLINE_MODEL_SPEC
 from graph.workflow import build_workflow
-from server.media_worker import MediaWorker
 from server.persistence import open_checkpointer
+from tools.video_providers import OfflineVideoProvider, VideoProvider
 
 SCENARIO = "create session → personas → choose persona → choose angle → scripts"
 
@@ -115,7 +115,7 @@ async def measure_level(
     options: Options,
     client: httpx.AsyncClient,
     graph: Any,
-    media: MediaWorker | None,
+    render_to: tuple[VideoProvider, Path] | None,
     sessions: int,
 ) -> tuple[LoadResult, LoadResult]:
     """Server then direct, ``sessions`` at a time, the same number of scenarios on each side."""
@@ -126,7 +126,7 @@ async def measure_level(
         return firsts
 
     async def direct(n: int) -> list[float]:
-        return await direct_scenario(graph, f"direct-{sessions}-{n}", media=media)
+        return await direct_scenario(graph, f"direct-{sessions}-{n}", render_to=render_to)
 
     server = await run_load("server", sessions, rounds, over_http)
     baseline = await run_load("direct", sessions, rounds, direct)
@@ -161,15 +161,18 @@ async def run(options: Options) -> tuple[list[tuple[LoadResult, LoadResult]], Re
                 open_checkpointer(work / "direct.sqlite") as saver,
             ):
                 graph = build_workflow().compile(checkpointer=saver, name="ad_workflow")
-                media = (
-                    MediaWorker(work / "direct-media", fps=options.fps) if options.render else None
+                render_to: tuple[VideoProvider, Path] | None = (
+                    (OfflineVideoProvider(fps=options.fps), work / "direct-media")
+                    if options.render
+                    else None
                 )
                 # One unmeasured scenario per side: imports, first model use, SQLite page cache.
                 # The server's warm-up session is also the replay's template of real events.
                 _, template = await play_over_http(client, render=options.render)
-                await direct_scenario(graph, "direct-warm-up", media=media)
+                await direct_scenario(graph, "direct-warm-up", render_to=render_to)
                 levels = [
-                    await measure_level(options, client, graph, media, n) for n in options.sessions
+                    await measure_level(options, client, graph, render_to, n)
+                    for n in options.sessions
                 ]
                 replay = await measure_replay(options, server, client, template)
     return levels, replay

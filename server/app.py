@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from server import errors
 from server.auth import parse_api_keys
-from server.routes import catalog, generate, health, sessions, ws
+from server.media_files import MediaFiles
+from server.routes import assets, catalog, generate, health, sessions, ws
 from server.runtime import open_runtime
 from server.settings import Settings, get_settings
 from server.version import VERSION
@@ -56,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sessions.router)
     app.include_router(catalog.router)
     app.include_router(generate.router)
+    app.include_router(assets.router)
     app.include_router(ws.router)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")
+    app.mount("/media", MediaFiles(directory=settings.media_dir), name="media")
     return app

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from server.events import EventStore, ProjectionRunner
-from server.media_worker import MediaWorker
+from server.jobs import JobStore, JobWorker
 from server.products import ProductStore
 from server.runs import RunManager
 
@@ -17,13 +17,14 @@ __all__ = ["Services", "ServicesDep", "get_services"]
 
 @dataclass(slots=True)
 class Services:
-    """Event log, projections, runs, products and the media worker."""
+    """Event log, projections, runs, products, media jobs and their worker pool."""
 
     store: EventStore
     projections: ProjectionRunner
     runs: RunManager
     products: ProductStore
-    media: MediaWorker
+    jobs: JobStore
+    worker: JobWorker
 
 
 def get_services(request: Request) -> Services:

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     api_keys: str | None = Field(default=None, validation_alias=_env("ADFORGE_API_KEYS"))
 
     video_fps: int = Field(default=24, ge=1, le=60, validation_alias=_env("ADFORGE_VIDEO_FPS"))
+    job_workers: int = Field(default=2, ge=1, le=16, validation_alias=_env("ADFORGE_JOB_WORKERS"))
+    webhook_secret: str | None = Field(
+        default=None, validation_alias=_env("ADFORGE_WEBHOOK_SECRET")
+    )
 
     @property
     def media_dir(self) -> Path:

@@ -23,12 +23,11 @@ import graph.steps as graph_steps
 from graph.structured import CreativeGenerationError
 from server.adapters.adforge import MESSAGE_TYPES
 from server.app import create_app
-from server.media_worker import MediaWorker
 from server.schemas.frames import ChatFrame, MessagesPublic
 from server.settings import Settings
 from tests.sse_client import read_until
 from tools.creative.models import CreativeBrief
-from tools.jobs import MediaJobRequest
+from tools.image_providers import GeneratedImage, ImageRequest, OfflineImageProvider
 from tools.media import MediaRenderError
 
 FRAMES: TypeAdapter[Any] = TypeAdapter(ChatFrame)
@@ -131,16 +130,18 @@ def test_every_frame_of_every_message_type_matches_the_schema(
     assert video_types == set(MESSAGE_TYPES) - {"error", "static_ad_result"}
 
     # An image session whose first render fails, then succeeds with another script.
-    original = MediaWorker._render
+    original = OfflineImageProvider.generate
     failed: list[str] = []
 
-    def fail_once(worker: MediaWorker, job: MediaJobRequest) -> dict[str, Any]:
+    async def fail_once(
+        provider: OfflineImageProvider, request: ImageRequest, dest: Path
+    ) -> GeneratedImage:
         if not failed:
-            failed.append(job.job_id)
+            failed.append(request.idempotency_key)
             raise MediaRenderError("renderer crashed")
-        return original(worker, job)
+        return await original(provider, request, dest)
 
-    monkeypatch.setattr(MediaWorker, "_render", fail_once)
+    monkeypatch.setattr(OfflineImageProvider, "generate", fail_once)
     sid, concepts = to_scripts(client, "image")
     render(client, sid, concepts[0]["id"])
     choice = wait_for_choice(client, sid, "script_selection")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from tests.fakes.heygen_server import (
     VideoPlan,
     make_fake_media,
 )
+from tests.media_probe import ffprobe, video_stream
 from tools.avatars import Avatar, avatar_preview_svg
 from tools.video_providers import (
     HeyGenProvider,
@@ -86,19 +85,8 @@ def make_provider(fake: FakeHeyGen, **options: Any) -> HeyGenProvider:
 
 
 def ffprobe_video(path: Path) -> tuple[dict[str, Any], float]:
-    exe = shutil.which("ffprobe")
-    if exe is None:
-        pytest.fail("ffprobe not found: install ffmpeg (it provides ffprobe)")
-    out = subprocess.run(
-        [exe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    info = json.loads(out.stdout)
-    stream = next(s for s in info["streams"] if s["codec_type"] == "video")
-    return stream, float(info["format"]["duration"])
+    info = ffprobe(path)
+    return video_stream(info), float(info["format"]["duration"])
 
 
 async def test_render_happyPath_submitsPollsAndDownloadsPlayableFiles(

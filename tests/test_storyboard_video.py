@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
 
+from tests.media_probe import ffprobe, video_stream
 from tools.media import MediaRenderError
 from tools.media.ffmpeg import EncoderSettings, ffmpeg_exe
 from tools.media.layout import box_within, safe_zone
@@ -36,29 +34,6 @@ BEATS = ScriptBeats(
     presenter_name="Camille Laurent",
 )
 """About 52 words: 52 / 2.6 words per second gives a 20 s video."""
-
-
-def ffprobe(path: Path) -> dict[str, Any]:
-    exe = shutil.which("ffprobe")
-    if exe is None:
-        pytest.fail(
-            "ffprobe not found: run `make test`, which installs ffmpeg (it provides ffprobe)"
-        )
-    result = subprocess.run(
-        [exe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-def video_stream(info: dict[str, Any]) -> dict[str, Any]:
-    streams: list[dict[str, Any]] = [s for s in info["streams"] if s["codec_type"] == "video"]
-    assert len(streams) == 1
-    return streams[0]
 
 
 def frame_at(path: Path, seconds: float) -> bytes:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +9,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.media_probe import ffprobe
 from tools.avatars import OFFLINE_AVATARS, Avatar, avatar_preview_svg
 from tools.jobs import MediaJobRequest, ScriptParts
 from tools.media import ScriptBeats, VideoSpec, planned_duration
@@ -38,21 +36,6 @@ REQUEST = VideoRenderRequest(
     width=360,
     height=640,
 )
-
-
-def ffprobe(path: Path) -> dict[str, Any]:
-    exe = shutil.which("ffprobe")
-    if exe is None:
-        pytest.fail("ffprobe not found: install ffmpeg (it provides ffprobe)")
-    result = subprocess.run(
-        [exe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
 
 
 class Recorder:

@@ -136,6 +136,15 @@ def to_frame(
             "jobId": job["jobId"],
         }
         return _frame("status_update", d.get("messageId"), {**data, "steps": [data]})
+    if t == EventType.MEDIA_JOB_PROGRESSED:
+        label = (
+            "Generating your AI Video..."
+            if d["kind"] == "video"
+            else "Generating your static ad..."
+        )
+        status = "completed" if d["progress"] >= 100 else "loading"
+        data = {"label": label, "status": status, "progress": d["progress"], "jobId": d["jobId"]}
+        return _frame("status_update", f"progress-{d['jobId']}", {**data, "steps": [data]})
     if t == EventType.MEDIA_JOB_COMPLETED:
         return _media_result(d)
     if t in (EventType.RUN_FAILED, EventType.MEDIA_JOB_FAILED):

@@ -35,6 +35,7 @@ class EventType:
     SELECTION_MADE: Final = "SelectionMade"
     CHOICE_REQUESTED: Final = "ChoiceRequested"
     MEDIA_JOB_REQUESTED: Final = "MediaJobRequested"
+    MEDIA_JOB_PROGRESSED: Final = "MediaJobProgressed"
     MEDIA_JOB_COMPLETED: Final = "MediaJobCompleted"
     MEDIA_JOB_FAILED: Final = "MediaJobFailed"
     VIDEO_DELIVERED: Final = "VideoDelivered"

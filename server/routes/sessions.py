@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sse_starlette import EventSourceResponse
 
@@ -69,6 +69,10 @@ class VideoCreate(_Body):
     context: dict[str, Any] = Field(default_factory=dict)
     avatar: str | None = Field(default=None, max_length=120)
     resolution: str | None = None
+    callback_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Receives the final job record by POST, signed when ADFORGE_WEBHOOK_SECRET is set",
+    )
 
 
 class JobQueued(_Body):
@@ -306,20 +310,28 @@ async def create_video(
         interrupt_id=interrupts[0].id,
         product_name=session["product"]["name"],
     )
-    services.runs.submit(run)
     kind: Literal["video", "image"] = "video" if video else "image"
     job_id = media_job_id(session_id, body.script_id, kind, resolution, answer.get("avatarId"))
     # The same script-length estimate the workflow records on the job, so both answers agree.
     concept = next(c for c in await concepts_of(services, session_id) if c["id"] == body.script_id)
     seconds = estimate_seconds(kind, word_count(concept.get("fullScript", "")))
-    return JobQueued(job_id=job_id, status="queued", estimated_time=f"{seconds}s")
+    # The row exists before the run reaches the job, so polling the id at once finds it.
+    record = await services.jobs.create(
+        job_id,
+        user_id=user.id,
+        session_id=session_id,
+        kind=kind,
+        estimated_seconds=seconds,
+        callback_url=str(body.callback_url) if body.callback_url else None,
+    )
+    services.runs.submit(run)
+    return JobQueued(job_id=job_id, status=record.status, estimated_time=f"{seconds}s")
 
 
-@router.get("/jobs/{job_id}", summary="A media job: queued → completed | failed")
+@router.get("/jobs/{job_id}", summary="A media job: queued → in_progress → completed | failed")
 async def get_job(job_id: str, user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
-    """Poll a job; another user's job answers 404."""
-    job = services.projections.view("jobs").get(job_id)
-    session = services.projections.view("sessions").get(job["sessionId"]) if job else None
-    if job is None or session is None or session["userId"] != user.id:
+    """Poll a job: status, progress 0–100, estimate, its result or error (another user's: 404)."""
+    record = await services.jobs.get(job_id)
+    if record is None or record.user_id != user.id:
         raise not_found("job", job_id)
-    return {k: v for k, v in job.items() if k != "request"}
+    return record.to_public()

@@ -1,0 +1,324 @@
+"""The media-job worker pool: renders queued jobs, reports progress, resumes the workflow.
+
+design.md, "Waiting on slow work": the workflow submits a job and waits at the ``await_media``
+interrupt; nothing holds a request open. After every run the worker looks at the thread; if it
+waits for a job, the job's row is created (idempotent by job id) and made claimable. Workers
+claim rows atomically, render through the configured provider (offline storyboard / composer,
+HeyGen, OpenAI Images), append progress events the chat shows as ``status_update``, mark the row
+finished, resume the thread with the outcome, and deliver the webhook if one was asked for.
+
+Restart safety: at start-up rows a crash left ``in_progress`` are queued again (a provider job
+id already stored is polled, not resubmitted; an offline file already rendered is reused) and
+finished jobs whose thread still waits are resumed, so a SIGKILL at any point ends with one job,
+one result and — because event ids derive from LangGraph task ids and job ids — one
+``video_result``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from server.domain.events import EventType, event
+from server.events import EventStore
+from server.jobs.store import JobRecord, JobStore
+from server.jobs.webhooks import WebhookPolicy, deliver
+from server.runs import RunManager, RunRequest
+from tools.image_providers import ImageProvider, ImageProviderError, ImageRequest
+from tools.jobs import MediaJobRequest
+from tools.media import MediaRenderError
+from tools.video_providers import (
+    RenderedVideo,
+    VideoProvider,
+    VideoProviderError,
+    VideoRenderRequest,
+)
+
+__all__ = ["JobWorker", "video_result"]
+
+log = logging.getLogger(__name__)
+
+PROGRESS_STEP = 10
+"""Progress events are appended every this many percent (the row keeps the exact figure)."""
+
+
+def video_result(job: MediaJobRequest, video: RenderedVideo) -> dict[str, Any]:
+    """The ``MediaResult`` of a rendered video, with URLs under ``/media/<thread>/``."""
+    url = f"/media/{job.thread_id}"
+    return {
+        "kind": "video",
+        "url": f"{url}/{video.path.name}",
+        "thumbnailUrl": f"{url}/{video.thumbnail_path.name}",
+        "duration": round(video.duration_s, 2),
+        "format": "mp4",
+        "resolution": f"{video.width}x{video.height}",
+        "jobId": job.job_id,
+        "provider": video.provider,
+        "offline": video.offline,
+    }
+
+
+class JobWorker:
+    """A pool of asyncio workers over the ``media_jobs`` table, plus webhook delivery."""
+
+    def __init__(
+        self,
+        jobs: JobStore,
+        events: EventStore,
+        *,
+        video: VideoProvider,
+        images: ImageProvider,
+        media_dir: Path,
+        concurrency: int = 2,
+        webhook_secret: str | None = None,
+        webhook_policy: WebhookPolicy | None = None,
+    ) -> None:
+        self.jobs = jobs
+        self.events = events
+        self.video = video
+        self.images = images
+        self.media_dir = media_dir
+        self.concurrency = max(1, concurrency)
+        self.webhook_secret = webhook_secret
+        self.webhook_policy = webhook_policy or WebhookPolicy()
+        self.runs: RunManager | None = None
+        self._wake = asyncio.Event()
+        self._wake_webhooks = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._reported: dict[str, int] = {}
+        self._delivering: set[str] = set()
+        self._http = httpx.AsyncClient(follow_redirects=False)
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Requeue what a crash interrupted, resume finished jobs' threads, start the workers."""
+        requeued = await self.jobs.requeue_unfinished()
+        if requeued:
+            log.warning("requeued %d media job(s) a restart interrupted", requeued)
+        for record in await self.jobs.finished():
+            await self._resume_if_waiting(record)
+        self._tasks = [
+            asyncio.create_task(self._work(), name=f"adforge-job-worker-{n}")
+            for n in range(self.concurrency)
+        ]
+        self._tasks.append(asyncio.create_task(self._webhooks(), name="adforge-webhooks"))
+        self._wake.set()
+        self._wake_webhooks.set()
+
+    async def shutdown(self) -> None:
+        """Stop the workers; unfinished jobs stay in_progress and are requeued at next start."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._http.aclose()
+        await self.video.aclose()
+
+    # --- intake ---------------------------------------------------------------------------------
+
+    async def after_run(self, request: RunRequest) -> None:
+        """After each run: if the thread now waits for a job, make sure the job will run."""
+        snapshot = await self._runs().graph.aget_state(
+            {"configurable": {"thread_id": request.thread_id}}
+        )
+        if snapshot.next != ("await_media",):
+            return
+        job = MediaJobRequest.model_validate(snapshot.values["media_job"])
+        await self.jobs.create(
+            job.job_id,
+            user_id=request.user_id,
+            session_id=job.thread_id,
+            kind=job.kind,
+            estimated_seconds=job.estimated_seconds,
+        )
+        record = await self.jobs.attach_request(
+            job.job_id, job.model_dump(mode="json", by_alias=True)
+        )
+        if record is not None and record.status in ("completed", "failed"):
+            await self._resume_if_waiting(record)
+        self._wake.set()
+
+    # --- work -----------------------------------------------------------------------------------
+
+    def _runs(self) -> RunManager:
+        assert self.runs is not None, "JobWorker.runs is set by the runtime"
+        return self.runs
+
+    async def _work(self) -> None:
+        while True:
+            record = await self.jobs.claim()
+            if record is None:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            try:
+                await self._run_job(record)
+            except Exception:  # a bug must not kill the worker; the row says failed
+                log.exception("media job %s crashed", record.job_id)
+                error = {"code": "render_failed", "message": "the render crashed; try again"}
+                await self._finish(record, error={**error, "retryable": True})
+
+    async def _run_job(self, record: JobRecord) -> None:
+        assert record.request is not None
+        job = MediaJobRequest.model_validate(record.request)
+        folder = self.media_dir / job.thread_id
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            if job.kind == "video":
+                result = await self._render_video(record, job, folder)
+            else:
+                result = await self._render_image(job, folder)
+        except VideoProviderError as error:
+            await self._finish(record, error=error.as_job_error().model_dump(mode="json"))
+            return
+        except ImageProviderError as error:
+            data = {"code": error.code, "message": error.message, "retryable": error.retryable}
+            await self._finish(record, error=data)
+            return
+        except MediaRenderError as error:
+            data = {"code": "render_failed", "message": str(error)[:500], "retryable": True}
+            await self._finish(record, error=data)
+            return
+        await self._finish(record, result=result)
+
+    async def _render_video(
+        self, record: JobRecord, job: MediaJobRequest, folder: Path
+    ) -> dict[str, Any]:
+        await self.jobs.set_progress(job.job_id, 0)
+        await self.jobs.set_provider(job.job_id, self.video.name, None)
+
+        async def progress(percent: int) -> None:
+            await self._progress(job, percent)
+
+        async def submitted(provider_job_id: str) -> None:
+            await self.jobs.set_provider(job.job_id, self.video.name, provider_job_id)
+
+        video = await self.video.render(
+            VideoRenderRequest.from_job(job),
+            folder,
+            progress=progress,
+            provider_job_id=record.provider_job_id,
+            on_submitted=submitted,
+        )
+        return video_result(job, video)
+
+    async def _render_image(self, job: MediaJobRequest, folder: Path) -> dict[str, Any]:
+        await self.jobs.set_provider(job.job_id, self.images.name, None)
+        width, height = (int(v) for v in job.resolution.split("x"))
+        image = await self.images.generate(
+            ImageRequest(
+                prompt=f"{job.product_name} ad, {job.title}: {job.headline}",
+                width=width,
+                height=height,
+                idempotency_key=job.job_id,
+                headline=job.headline,
+                primary_text=job.primary_text,
+                call_to_action=job.call_to_action,
+                product_name=job.product_name,
+            ),
+            folder,
+        )
+        return {
+            "kind": "image",
+            "url": f"/media/{job.thread_id}/{image.path.name}",
+            "format": "jpeg" if image.content_type == "image/jpeg" else "png",
+            "resolution": f"{image.width}x{image.height}",
+            "jobId": job.job_id,
+            "provider": image.provider,
+            "offline": image.offline,
+        }
+
+    async def _progress(self, job: MediaJobRequest, percent: int) -> None:
+        await self.jobs.set_progress(job.job_id, percent)
+        bucket = percent - percent % PROGRESS_STEP
+        if bucket <= self._reported.get(job.job_id, 0):
+            return
+        self._reported[job.job_id] = bucket
+        data = {"jobId": job.job_id, "kind": job.kind, "progress": bucket}
+        # One event per job and bucket: a re-render after a restart repeats ids, which the
+        # store's UNIQUE constraint drops, so the chat never sees progress twice.
+        await self.events.append(
+            job.thread_id,
+            [event(job.thread_id, EventType.MEDIA_JOB_PROGRESSED, data, job.job_id, bucket)],
+        )
+
+    async def _finish(
+        self,
+        record: JobRecord,
+        *,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        finished = await self.jobs.finish(record.job_id, result=result, error=error)
+        await self._resume_if_waiting(finished)
+        if finished.webhook_state == "pending":
+            self._wake_webhooks.set()
+
+    async def _resume_if_waiting(self, record: JobRecord) -> None:
+        """Resume the thread with the job's outcome if it still waits for this very job."""
+        runs = self._runs()
+        config: Any = {"configurable": {"thread_id": record.session_id}}
+        snapshot = await runs.graph.aget_state(config)
+        waiting = (
+            snapshot.next == ("await_media",)
+            and (snapshot.values.get("media_job") or {}).get("jobId") == record.job_id
+        )
+        if not waiting or runs.busy(record.session_id):
+            return
+        outcome: dict[str, Any] = {"jobId": record.job_id, "status": record.status}
+        if record.status == "completed":
+            outcome["result"] = record.result
+        else:
+            outcome["error"] = record.error
+        product = (record.request or {}).get("productName", "")
+        runs.submit(
+            RunRequest(
+                thread_id=record.session_id,
+                user_id=record.user_id,
+                kind="resume",
+                payload=outcome,
+                product_name=str(product),
+            ),
+            multitask="enqueue",
+        )
+
+    # --- webhooks -------------------------------------------------------------------------------
+
+    async def _webhooks(self) -> None:
+        """Start a delivery task per pending webhook, so one slow receiver delays no other."""
+        deliveries: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                self._wake_webhooks.clear()
+                for record in await self.jobs.pending_webhooks():
+                    if record.job_id not in self._delivering:
+                        self._delivering.add(record.job_id)
+                        task = asyncio.create_task(self._deliver(record))
+                        deliveries.add(task)
+                        task.add_done_callback(deliveries.discard)
+                await self._wake_webhooks.wait()
+        finally:
+            for task in deliveries:
+                task.cancel()
+            await asyncio.gather(*deliveries, return_exceptions=True)
+
+    async def _deliver(self, record: JobRecord) -> None:
+        assert record.callback_url is not None
+        try:
+            delivered, attempts = await deliver(
+                self._http,
+                record.callback_url,
+                record.to_public(),
+                secret=self.webhook_secret,
+                policy=self.webhook_policy,
+                event_id=f"{record.job_id}:{record.status}:{record.attempts}",
+            )
+            await self.jobs.set_webhook(
+                record.job_id, "delivered" if delivered else "failed", attempts
+            )
+        finally:
+            self._delivering.discard(record.job_id)
