@@ -19,6 +19,7 @@ from PIL import Image
 from server.jobs import verify_signature
 from tests._processes import free_port, running
 from tests.fakes.webhook_receiver import WebhookReceiver
+from tests.http_flows import to_scripts
 from tests.media_probe import ffprobe, video_stream
 from tests.sse_client import Frame, read_until
 
@@ -40,23 +41,6 @@ def _server(tmp: Path, port: int, **extra: str) -> Any:
     )
 
 
-def _to_scripts(api: httpx.Client) -> tuple[str, str]:
-    """A video session of product 1 up to the script choice; returns (session id, script id)."""
-    sid = api.post("/api/chat/sessions", json={"productId": "1"}).json()["sessionId"]
-
-    def turn(body: dict[str, Any], frame_type: str) -> dict[str, Any]:
-        reply = api.post(f"/api/chat/sessions/{sid}/messages", json=body)
-        assert reply.status_code == 200, reply.text
-        return dict(next(m["data"] for m in reply.json()["messages"] if m["type"] == frame_type))
-
-    persona = turn({"message": "Generate ads"}, "audience_group")["audiences"][0]
-    angle = turn({"message": f"Selected persona: {persona['name']}"}, "marketing_angle")
-    scripts = turn(
-        {"message": f"Selected angle: {angle['angles'][0]['title']}"}, "psychology_selection"
-    )
-    return str(sid), str(scripts["concepts"][0]["id"])
-
-
 @pytest.fixture(scope="module")
 def receiver() -> Iterator[WebhookReceiver]:
     with WebhookReceiver(statuses=[500]) as hook:  # the first delivery fails: it must be retried
@@ -72,7 +56,7 @@ def test_a_video_job_reports_progress_delivers_a_webhook_and_a_seekable_mp4(
         _server(tmp_path, port, ADFORGE_VIDEO_FPS="12"),
         httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as api,
     ):
-        sid, script_id = _to_scripts(api)
+        sid, script_id = to_scripts(api)
         queued = api.post(
             f"/api/chat/sessions/{sid}/video",
             json={"scriptId": script_id, "avatar": "avatar-female-45", "callbackUrl": receiver.url},
@@ -134,7 +118,7 @@ def test_a_sigkill_during_the_render_ends_with_one_job_one_result(tmp_path: Path
         _server(tmp_path, port, ADFORGE_VIDEO_FPS="24") as process,
         httpx.Client(base_url=base, timeout=120) as api,
     ):
-        sid, script_id = _to_scripts(api)
+        sid, script_id = to_scripts(api)
         job_id = api.post(f"/api/chat/sessions/{sid}/video", json={"scriptId": script_id}).json()[
             "jobId"
         ]

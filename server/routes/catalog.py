@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from server.auth import CurrentUser
-from server.errors import ERROR_RESPONSES, not_found
+from server.errors import ERROR_RESPONSES, ApiError, not_found
 from server.products import ProductStoreDep
 from server.schemas.catalog import (
     AvatarPublic,
@@ -23,8 +23,10 @@ from server.schemas.catalog import (
     ProductPublic,
     ProductsPublic,
 )
-from tools.avatars import OFFLINE_AVATARS, avatar_preview_svg, find_avatar
+from server.services import ServicesDep
+from tools.avatars import avatar_preview_svg, find_avatar
 from tools.catalog import AD_FORMATS
+from tools.video_providers import VideoProviderError
 
 __all__ = ["router"]
 
@@ -89,12 +91,27 @@ async def list_formats(user: CurrentUser) -> FormatsPublic:
     response_model=AvatarsPublic,
     summary="List the presenter avatars available for video ads",
 )
-async def avatar_marketplace(user: CurrentUser, request: Request) -> AvatarsPublic:
-    """The offline presenters; ``provider`` says who renders them (no avatar provider yet)."""
+async def avatar_marketplace(
+    user: CurrentUser, request: Request, services: ServicesDep
+) -> AvatarsPublic:
+    """The presenters the active video provider offers (offline, or HeyGen with its key).
+
+    A provider that cannot be reached answers 503 with the provider's code, rather than a list
+    of presenters the renderer would then refuse.
+    """
+    try:
+        avatars = await services.worker.video.list_avatars()
+    except VideoProviderError as error:
+        raise ApiError(503, error.code, error.message, retryable=error.retryable) from error
     return AvatarsPublic(
         data=[
-            AvatarPublic.of(a, request.app.url_path_for("avatar_preview", avatar_id=a.id))
-            for a in OFFLINE_AVATARS
+            AvatarPublic.of(
+                a,
+                a.preview_image_url
+                or request.app.url_path_for("avatar_preview", avatar_id=a.id),
+                provider=a.provider,
+            )
+            for a in avatars
         ]
     )
 

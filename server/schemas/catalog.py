@@ -120,8 +120,8 @@ class AvatarPublic(ApiModel):
     offline: bool = True
 
     @classmethod
-    def of(cls, avatar: Avatar, preview_url: str) -> AvatarPublic:
-        """Build from an offline avatar."""
+    def of(cls, avatar: Avatar, preview_url: str, *, provider: str = "offline") -> AvatarPublic:
+        """Build from an avatar of the active video provider."""
         return cls(
             id=avatar.id,
             name=avatar.name,
@@ -129,6 +129,8 @@ class AvatarPublic(ApiModel):
             age_range=avatar.age_range,
             style=avatar.style,
             preview_url=preview_url,
+            provider=provider,
+            offline=provider == "offline",
         )
 
 

@@ -25,7 +25,6 @@ Usage::
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import uuid
@@ -35,10 +34,10 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from tests.fakes._serving import ThreadedServer
 from tools.media import ScriptBeats, VideoSpec, render_storyboard_video
 from tools.video_providers.heygen_webhook import SIGNATURE_HEADER, sign_webhook
 
@@ -186,9 +185,7 @@ class FakeHeyGen:
         self._replays: dict[str, tuple[int, dict[str, Any]]] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._serving: ThreadedServer | None = None
 
     @property
     def api_key(self) -> str:
@@ -253,48 +250,18 @@ class FakeHeyGen:
 
     def start(self) -> FakeHeyGen:
         """Bind a free port, serve in a daemon thread, return once accepting."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, 0))
-        config = uvicorn.Config(
-            _create_app(self),
-            loop="asyncio",
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="fake-heygen", daemon=True
-        )
-        self._socket, self._server, self._thread = sock, server, thread
-        self.port = sock.getsockname()[1]
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("fake HeyGen server failed to start")
-            time.sleep(0.005)
+        if self._serving is not None:
+            raise RuntimeError("FakeHeyGen is already running")
+        serving = ThreadedServer(_create_app(self), name="fake-heygen", host=self.host)
+        self._serving = serving.start()
+        self.port = serving.port
         return self
 
     def stop(self) -> None:
-        """Ask uvicorn to exit and wait for it (idempotent)."""
-        server, thread, sock = self._server, self._thread, self._socket
-        self._server = self._thread = self._socket = None
-        if server is not None:
-            server.should_exit = True
-        if thread is not None:
-            thread.join(10)
-            if thread.is_alive() and server is not None:
-                server.force_exit = True
-                thread.join(10)
-        if sock is not None:
-            sock.close()
+        """Ask uvicorn to exit, wait for the thread, release the socket (idempotent)."""
+        serving, self._serving = self._serving, None
+        if serving is not None:
+            serving.stop()
         self.port = None
 
     def __enter__(self) -> FakeHeyGen:

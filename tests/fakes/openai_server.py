@@ -21,20 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from ._images import images_body, validate_image_request
+from ._serving import ThreadedServer
 from ._wire import CompletionMeta, completion_body, completion_chunks, sse
 from .openai_replies import (
     ChatResponder,
@@ -54,8 +52,6 @@ from .openai_replies import (
 __all__ = ["FakeOpenAI", "FakeScript", "RecordedRequest", "create_app", "running_fake_openai"]
 
 DEFAULT_MODELS = ("gpt-4.1", "gpt-4.1-mini", "gpt-image-2", "gpt-image-1.5")
-_STARTUP_TIMEOUT = 10.0
-_SHUTDOWN_TIMEOUT = 10.0
 _MISSING_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization "
     "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
@@ -102,9 +98,7 @@ class FakeOpenAI:
         """Exceptions raised by responders (each also answered with a non-retryable 500)."""
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._serving: ThreadedServer | None = None
 
     @property
     def base_url(self) -> str:
@@ -142,53 +136,19 @@ class FakeOpenAI:
             self._requests.append(request)
 
     def start(self) -> FakeOpenAI:
-        """Bind a free port on `host`, serve in a daemon thread, return once accepting."""
-        if self._thread is not None:
+        """Bind a free port, serve in a daemon thread, return once accepting."""
+        if self._serving is not None:
             raise RuntimeError("FakeOpenAI is already running")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, 0))
-        config = uvicorn.Config(
-            create_app(self),
-            loop="asyncio",
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="fake-openai", daemon=True
-        )
-        self._socket, self._server, self._thread = sock, server, thread
-        self.port = sock.getsockname()[1]
-        thread.start()
-        deadline = time.monotonic() + _STARTUP_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("fake OpenAI server failed to start")
-            time.sleep(0.005)
+        serving = ThreadedServer(create_app(self), name="fake-openai", host=self.host)
+        self._serving = serving.start()
+        self.port = serving.port
         return self
 
     def stop(self) -> None:
         """Ask uvicorn to exit, wait for the thread, release the socket (idempotent)."""
-        server, thread, sock = self._server, self._thread, self._socket
-        self._server = self._thread = self._socket = None
-        if server is not None:
-            server.should_exit = True
-        if thread is not None:
-            thread.join(_SHUTDOWN_TIMEOUT)
-            if thread.is_alive() and server is not None:
-                server.force_exit = True
-                thread.join(_SHUTDOWN_TIMEOUT)
-            if thread.is_alive():
-                raise RuntimeError("fake OpenAI server thread did not stop")
-        if sock is not None:
-            sock.close()
+        serving, self._serving = self._serving, None
+        if serving is not None:
+            serving.stop()
         self.port = None
 
     def __enter__(self) -> FakeOpenAI:

@@ -1,0 +1,24 @@
+"""Common walks through the Ad Forge API for integration tests that start further along."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+def to_scripts(api: httpx.Client) -> tuple[str, str]:
+    """A video session of product 1 up to the script choice; returns (session id, script id)."""
+    sid = api.post("/api/chat/sessions", json={"productId": "1"}).json()["sessionId"]
+
+    def turn(body: dict[str, Any], frame_type: str) -> dict[str, Any]:
+        reply = api.post(f"/api/chat/sessions/{sid}/messages", json=body)
+        assert reply.status_code == 200, reply.text
+        return dict(next(m["data"] for m in reply.json()["messages"] if m["type"] == frame_type))
+
+    persona = turn({"message": "Generate ads"}, "audience_group")["audiences"][0]
+    angle = turn({"message": f"Selected persona: {persona['name']}"}, "marketing_angle")
+    scripts = turn(
+        {"message": f"Selected angle: {angle['angles'][0]['title']}"}, "psychology_selection"
+    )
+    return str(sid), str(scripts["concepts"][0]["id"])
