@@ -48,8 +48,10 @@ typecheck: $(DEV_STAMP) ## mypy --strict on the product packages
 pytest: $(DEV_STAMP) ## Run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(DEV_STAMP) ## Run the benchmarks under bench/
+bench: $(DEV_STAMP) ## Run the benchmarks under bench/ (about 4 minutes; see bench/README.md)
 	$(PY) bench/checkpoint_growth.py
+	$(PY) bench/render_video.py
+	$(PY) bench/load.py
 
 lock: ## Re-resolve the lock files from pyproject.toml (needs the package registry)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet --upgrade pip
