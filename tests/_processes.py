@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -57,3 +59,32 @@ def running(
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+@dataclass(frozen=True)
+class AdForgeServer:
+    """A running ``python -m server`` (what ``make run`` starts)."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextmanager
+def adforge_server(
+    data_dir: Path, log: Path, *, port: int | None = None, **env: str
+) -> Iterator[AdForgeServer]:
+    """The AdForge server on ``port`` (a free one by default) with its data in ``data_dir``."""
+    port = port or free_port()
+    settings = {"PORT": str(port), "ADFORGE_DATA_DIR": str(data_dir), **env}
+    with running(
+        [sys.executable, "-m", "server"],
+        ready_url=f"http://127.0.0.1:{port}/health",
+        env=settings,
+        log=log,
+    ) as process:
+        yield AdForgeServer(process, port)

@@ -4,14 +4,13 @@ marketplace lists HeyGen's presenters and the guide's video job renders through 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests._processes import free_port, running
+from tests._processes import adforge_server
 from tests.fakes.heygen_server import DEFAULT_LOOKS, FakeHeyGen, make_fake_media
 from tests.http_flows import to_scripts
 from tests.media_probe import ffprobe, video_stream
@@ -28,23 +27,14 @@ def heygen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeHeyGen]:
 def test_videos_render_through_heygen_when_its_key_is_set(
     tmp_path: Path, heygen: FakeHeyGen
 ) -> None:
-    port = free_port()
     env = {
-        "PORT": str(port),
-        "ADFORGE_DATA_DIR": str(tmp_path / "data"),
         "HEYGEN_API_KEY": heygen.api_key,
         "HEYGEN_BASE_URL": heygen.url,
         "HEYGEN_POLL_INTERVAL_S": "0.05",
     }
-    base = f"http://127.0.0.1:{port}"
     with (
-        running(
-            [sys.executable, "-m", "server"],
-            ready_url=f"{base}/health",
-            env=env,
-            log=tmp_path / "server.log",
-        ),
-        httpx.Client(base_url=base, timeout=120) as api,
+        adforge_server(tmp_path / "data", tmp_path / "server.log", **env) as server,
+        httpx.Client(base_url=server.base_url, timeout=120) as api,
     ):
         avatars = api.get("/api/avatars/marketplace").json()["data"]
         assert {a["provider"] for a in avatars} == {"heygen"}

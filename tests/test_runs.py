@@ -7,14 +7,13 @@ test acts on it; every wait is a deadline, never a timing assertion.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests._processes import free_port, running
+from tests._processes import adforge_server
 from tests.sse_client import Frame, frames, read_until
 
 SSE = {"Accept": "text/event-stream"}
@@ -23,21 +22,10 @@ SSE = {"Accept": "text/event-stream"}
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     tmp = tmp_path_factory.mktemp("runs")
-    port = free_port()
-    env = {
-        "PORT": str(port),
-        "ADFORGE_DATA_DIR": str(tmp / "data"),
-        "ADFORGE_OFFLINE_LATENCY_MS": "700",
-    }
-    base = f"http://127.0.0.1:{port}"
+    slow = {"ADFORGE_OFFLINE_LATENCY_MS": "700"}
     with (
-        running(
-            [sys.executable, "-m", "server"],
-            ready_url=f"{base}/health",
-            env=env,
-            log=tmp / "server.log",
-        ),
-        httpx.Client(base_url=base, timeout=60) as client,
+        adforge_server(tmp / "data", tmp / "server.log", **slow) as server,
+        httpx.Client(base_url=server.base_url, timeout=60) as client,
     ):
         yield client
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from PIL import Image
 
 from server.jobs import verify_signature
-from tests._processes import free_port, running
+from tests._processes import adforge_server, free_port
 from tests.fakes.webhook_receiver import WebhookReceiver
 from tests.http_flows import to_scripts
 from tests.media_probe import ffprobe, video_stream
@@ -27,18 +26,8 @@ SECRET = "whsec-test"
 
 
 def _server(tmp: Path, port: int, **extra: str) -> Any:
-    env = {
-        "PORT": str(port),
-        "ADFORGE_DATA_DIR": str(tmp / "data"),
-        "ADFORGE_WEBHOOK_SECRET": SECRET,
-        **extra,
-    }
-    return running(
-        [sys.executable, "-m", "server"],
-        ready_url=f"http://127.0.0.1:{port}/health",
-        env=env,
-        log=tmp / f"server-{time.monotonic_ns()}.log",
-    )
+    log = tmp / f"server-{time.monotonic_ns()}.log"
+    return adforge_server(tmp / "data", log, port=port, ADFORGE_WEBHOOK_SECRET=SECRET, **extra)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +104,7 @@ def test_a_sigkill_during_the_render_ends_with_one_job_one_result(tmp_path: Path
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with (
-        _server(tmp_path, port, ADFORGE_VIDEO_FPS="24") as process,
+        _server(tmp_path, port, ADFORGE_VIDEO_FPS="24") as server,
         httpx.Client(base_url=base, timeout=120) as api,
     ):
         sid, script_id = to_scripts(api)
@@ -126,8 +115,8 @@ def test_a_sigkill_during_the_render_ends_with_one_job_one_result(tmp_path: Path
         while api.get(f"/api/jobs/{job_id}").json()["progress"] < 10:
             assert time.monotonic() < deadline, "the render never started"
             time.sleep(0.1)
-        process.kill()  # SIGKILL mid-render: no shutdown, no cleanup
-        process.wait()
+        server.process.kill()  # SIGKILL mid-render: no shutdown, no cleanup
+        server.process.wait()
 
     with (
         _server(tmp_path, port, ADFORGE_VIDEO_FPS="24"),

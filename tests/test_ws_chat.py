@@ -8,7 +8,6 @@ error frame without closing the socket, and a reconnect with ``?lastEventId=`` r
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests._processes import free_port, running
+from tests._processes import adforge_server
 from tests.sse_client import frames as frames_of
 
 KEY = "sk-ws-test"
@@ -26,19 +25,9 @@ KEY = "sk-ws-test"
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("ws")
-    port = free_port()
-    env = {
-        "PORT": str(port),
-        "ADFORGE_DATA_DIR": str(tmp / "data"),
-        "ADFORGE_API_KEYS": f"{KEY}:alice,sk-other:bob",
-    }
-    with running(
-        [sys.executable, "-m", "server"],
-        ready_url=f"http://127.0.0.1:{port}/health",
-        env=env,
-        log=tmp / "server.log",
-    ):
-        yield f"127.0.0.1:{port}"
+    keys = f"{KEY}:alice,sk-other:bob"
+    with adforge_server(tmp / "data", tmp / "server.log", ADFORGE_API_KEYS=keys) as server:
+        yield f"127.0.0.1:{server.port}"
 
 
 def _api(base: str, key: str = KEY) -> httpx.Client:
