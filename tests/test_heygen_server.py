@@ -4,6 +4,7 @@ marketplace lists HeyGen's presenters and the guide's video job renders through 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,13 @@ import httpx
 import pytest
 
 from tests._processes import adforge_server
-from tests.fakes.heygen_server import DEFAULT_LOOKS, FakeHeyGen, make_fake_media
+from tests.fakes.heygen_server import (
+    DEFAULT_LOOKS,
+    FakeHeyGen,
+    FakeHeyGenScript,
+    VideoPlan,
+    make_fake_media,
+)
 from tests.http_flows import to_scripts
 from tests.media_probe import ffprobe, video_stream
 from tests.sse_client import read_until
@@ -61,3 +68,45 @@ def test_videos_render_through_heygen_when_its_key_is_set(
     [submitted] = heygen.calls("POST", "/v3/videos")
     assert submitted.headers["x-api-key"] == heygen.api_key
     assert presenter.encode() in submitted.body
+
+
+@pytest.mark.integration
+def test_a_signed_heygen_webhook_finishes_the_render_without_waiting_for_the_poll(
+    tmp_path: Path, heygen: FakeHeyGen
+) -> None:
+    heygen.reset(FakeHeyGenScript(plan=VideoPlan(statuses=("processing", "completed"))))
+    env = {
+        "HEYGEN_API_KEY": heygen.api_key,
+        "HEYGEN_BASE_URL": heygen.url,
+        "HEYGEN_POLL_INTERVAL_S": "600",  # without the webhook the render would wait 10 minutes
+        "HEYGEN_WEBHOOK_SECRET": heygen.script.webhook_secret,
+    }
+    with (
+        adforge_server(tmp_path / "data", tmp_path / "server.log", **env) as server,
+        httpx.Client(base_url=server.base_url, timeout=120) as api,
+    ):
+        sid, script_id = to_scripts(api)
+        job_id = api.post(f"/api/chat/sessions/{sid}/video", json={"scriptId": script_id}).json()[
+            "jobId"
+        ]
+        deadline = time.monotonic() + 60
+        while not heygen.calls("GET", "/v3/videos/"):  # submitted and polled once: processing
+            assert time.monotonic() < deadline, "HeyGen was never polled"
+            time.sleep(0.05)
+        [video_id] = list(heygen.videos)
+        hook = f"{server.base_url}/api/webhooks/heygen"
+
+        forged = heygen.send_webhook(hook, video_id, secret="not-the-secret")
+        assert forged.status_code == 401 and forged.json()["code"] == "webhook_signature_invalid"
+        accepted = heygen.send_webhook(hook, video_id)
+        assert accepted.status_code == 200
+        assert accepted.json() == {
+            "received": True,
+            "eventType": "avatar_video.success",
+            "jobId": job_id,
+            "polledNow": True,
+        }
+        with api.stream("GET", f"/api/chat/sessions/{sid}/events") as response:
+            read_until(response, "video_result")
+        assert api.get(f"/api/jobs/{job_id}").json()["status"] == "completed"
+    assert len(heygen.calls("GET", "/v3/videos/")) == 2  # the poll the webhook asked for

@@ -107,8 +107,7 @@ async def avatar_marketplace(
         data=[
             AvatarPublic.of(
                 a,
-                a.preview_image_url
-                or request.app.url_path_for("avatar_preview", avatar_id=a.id),
+                a.preview_image_url or request.app.url_path_for("avatar_preview", avatar_id=a.id),
                 provider=a.provider,
             )
             for a in avatars

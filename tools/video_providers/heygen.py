@@ -105,6 +105,7 @@ class HeyGenProvider:
         self._api = httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=timeout)
         self._files = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
         self._looks: dict[str, ProviderAvatar] = {}
+        self._nudges: dict[str, asyncio.Event] = {}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> HeyGenProvider:
@@ -262,6 +263,13 @@ class HeyGenProvider:
 
     async def _wait(self, video_id: str, report: _Reporter) -> Status:
         """Poll until the render completes; raise on failure or past ``render_timeout_s``."""
+        self._nudges[video_id] = asyncio.Event()
+        try:
+            return await self._poll(video_id, report)
+        finally:
+            self._nudges.pop(video_id, None)
+
+    async def _poll(self, video_id: str, report: _Reporter) -> Status:
         started = time.monotonic()
         while True:
             status = await self._status(video_id)
@@ -288,7 +296,24 @@ class HeyGenProvider:
                     retryable=True,
                     provider_job_id=video_id,
                 )
-            await asyncio.sleep(self.poll_interval_s)
+            nudge = self._nudges[video_id]
+            try:
+                await asyncio.wait_for(nudge.wait(), self.poll_interval_s)
+            except TimeoutError:
+                pass
+            nudge.clear()
+
+    def nudge(self, video_id: str) -> bool:
+        """Poll ``video_id`` now instead of at the next interval (a webhook said it changed).
+
+        The status is still read from the API, so a forged or replayed webhook can at most
+        cause one extra status call. Returns False when no render waits on that video.
+        """
+        event = self._nudges.get(video_id)
+        if event is None:
+            return False
+        event.set()
+        return True
 
     async def _fetch(self, url: str, dest: Path, video_id: str, what: str) -> None:
         try:
