@@ -202,7 +202,9 @@ class RunManager:
             i.id == request.interrupt_id for i in snapshot.interrupts
         ):
             return Command(resume=original.get("payload"))
-        return None if snapshot.next else False
+        # ``next`` omits tasks whose writes were saved before the crash but whose step's
+        # checkpoint was not: those still need the graph to continue, so they count as work.
+        return None if snapshot.next or snapshot.tasks else False
 
     async def _execute(self, request: RunRequest) -> None:
         thread_id, run_id = request.thread_id, request.run_id

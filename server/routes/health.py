@@ -41,7 +41,9 @@ async def health(runtime: RuntimeDep) -> Health:
     settings = runtime.settings
     database = DatabaseHealth(ok=False, path=str(settings.database_path))
     try:
-        async with runtime.saver.conn.execute("PRAGMA journal_mode") as cursor:
+        # Under the saver's lock: a statement open on its connection while a run commits a
+        # checkpoint fails that commit ("SQL statements in progress") and wedges the run.
+        async with runtime.saver.lock, runtime.saver.conn.execute("PRAGMA journal_mode") as cursor:
             row = await cursor.fetchone()
         database = DatabaseHealth(
             ok=True, path=database.path, journal_mode=str(row[0]) if row else None
