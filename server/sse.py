@@ -18,7 +18,7 @@ from server.adapters.adforge import to_frame
 from server.errors import ApiError
 from server.events import CursorAheadError, CursorExpiredError, EventStore, RecordedEvent, follow
 
-__all__ = ["cursor_from", "stream_session"]
+__all__ = ["check_cursor", "cursor_from", "replay_start", "stream_session"]
 
 RETRY_MS = 3000
 PING_S = 15
@@ -56,6 +56,22 @@ async def check_cursor(store: EventStore, thread_id: str, cursor: int) -> None:
             "cursor_ahead",
             f"cursor {cursor} is beyond the session's last event {error.head_seq}",
         ) from error
+
+
+async def replay_start(store: EventStore, thread_id: str, cursor: int | None) -> int:
+    """The cursor to stream from: the client's (checked), or the oldest event still kept.
+
+    A client without a cursor wants the whole conversation; once retention has dropped the
+    oldest events that is "from the first kept event", not a 410 it cannot act on.
+    """
+    if cursor is not None:
+        await check_cursor(store, thread_id, cursor)
+        return cursor
+    try:
+        await store.check_cursor(thread_id, 0)
+    except CursorExpiredError as error:
+        return error.min_seq - 1
+    return 0
 
 
 def stream_session(

@@ -286,3 +286,7 @@ async def test_cursors_the_log_cannot_honour_get_a_clear_error(server: Server) -
             assert r.status_code == 200
             first_kept = await anext(alog_frames(r))
         assert int(first_kept.id) == floor
+        async with client.stream("GET", url) as r:  # a reload without a cursor: what is kept
+            assert r.status_code == 200
+            first_of_reload = await anext(alog_frames(r))
+        assert int(first_of_reload.id) == floor

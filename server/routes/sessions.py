@@ -22,7 +22,7 @@ from server.errors import ApiError, conflict, not_found
 from server.runs import RunRequest
 from server.schemas.frames import frame_responses
 from server.services import ServicesDep
-from server.sse import check_cursor, cursor_from, stream_session
+from server.sse import check_cursor, cursor_from, replay_start, stream_session
 from server.turns import (
     MessageCreate,
     concepts_of,
@@ -235,8 +235,8 @@ async def session_events(
 ) -> EventSourceResponse:
     """Every frame of the session after the cursor, then new ones as they happen (any number of tabs)."""
     session = session_of(services, user, session_id)
-    cursor = cursor_from(request, 0)
-    await check_cursor(services.store, session_id, cursor)
+    given = cursor_from(request, -1)
+    cursor = await replay_start(services.store, session_id, None if given < 0 else given)
     return stream_session(services.store, session_id, cursor, names=names_of(session))
 
 

@@ -37,7 +37,7 @@ from server.auth import User, parse_api_keys, user_for_token
 from server.errors import ApiError
 from server.events import follow
 from server.services import Services
-from server.sse import check_cursor
+from server.sse import replay_start
 from server.turns import MessageCreate, names_of, session_of, submit_message
 
 __all__ = ["router"]
@@ -58,10 +58,10 @@ def _token(websocket: WebSocket) -> str | None:
     return websocket.query_params.get("access_token")
 
 
-def _cursor(websocket: WebSocket) -> int:
+def _cursor(websocket: WebSocket) -> int | None:
     raw = websocket.query_params.get("lastEventId") or websocket.headers.get("last-event-id")
     if raw is None or not raw.strip():
-        return 0
+        return None
     if not raw.strip().isdigit():
         raise ApiError(400, "invalid_cursor", f"lastEventId must be an event seq, got {raw!r}")
     return int(raw.strip())
@@ -127,8 +127,7 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
         keys = parse_api_keys(websocket.app.state.runtime.settings.api_keys)
         user = user_for_token(keys, _token(websocket))
         session_of(services, user, session_id)
-        cursor = _cursor(websocket)
-        await check_cursor(services.store, session_id, cursor)
+        cursor = await replay_start(services.store, session_id, _cursor(websocket))
     except ApiError as error:
         await websocket.send_json(_error(error.code, error.message, retryable=error.retryable))
         await websocket.close(code=4000 + error.status, reason=error.code)
