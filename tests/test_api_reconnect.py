@@ -14,7 +14,6 @@ import asyncio
 import os
 import random
 import sqlite3
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests._processes import free_port, running
+from tests._processes import adforge_server
 from tests.sse_client import LogFrame, alog_frames
 
 SSE = {"Accept": "text/event-stream"}
@@ -54,21 +53,9 @@ class Reader:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("reconnect")
-    port = free_port()
-    env = {
-        "PORT": str(port),
-        "ADFORGE_DATA_DIR": str(tmp / "data"),
-        "ADFORGE_VIDEO_FPS": "12",
-        "ADFORGE_OFFLINE_LATENCY_MS": "150",
-    }
-    base = f"http://127.0.0.1:{port}"
-    with running(
-        [sys.executable, "-m", "server"],
-        ready_url=f"{base}/health",
-        env=env,
-        log=tmp / "server.log",
-    ):
-        yield Server(base, tmp / "data" / "adforge.sqlite")
+    env = {"ADFORGE_VIDEO_FPS": "12", "ADFORGE_OFFLINE_LATENCY_MS": "150"}
+    with adforge_server(tmp / "data", tmp / "server.log", **env) as running_server:
+        yield Server(running_server.base_url, tmp / "data" / "adforge.sqlite")
 
 
 def _seed() -> int:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -25,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests._processes import free_port, running
+from tests._processes import adforge_server
 from tests.sse_client import LogFrame, log_frames
 
 SSE = {"Accept": "text/event-stream"}
@@ -38,22 +37,12 @@ Row = tuple[int, str, str, str | None]  # seq, event_id, type, run_id
 def _server(
     tmp: Path, name: str, latency_ms: int
 ) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        "PORT": str(port),
-        "ADFORGE_DATA_DIR": str(tmp / "data"),
-        "ADFORGE_OFFLINE_LATENCY_MS": str(latency_ms),
-    }
+    slow = {"ADFORGE_OFFLINE_LATENCY_MS": str(latency_ms)}
     with (
-        running(
-            [sys.executable, "-m", "server"],
-            ready_url=f"{base}/health",
-            env=env,
-            log=tmp / f"{name}.log",
-        ) as process,
-        httpx.Client(base_url=base, timeout=60) as client,
+        adforge_server(tmp / "data", tmp / f"{name}.log", **slow) as server,
+        httpx.Client(base_url=server.base_url, timeout=60) as client,
     ):
+        process = server.process
         watchdog = threading.Timer(DEADLINE_S, process.kill)
         watchdog.start()
         try:
