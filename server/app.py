@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from server import errors
 from server.auth import parse_api_keys
 from server.media_files import MediaFiles
-from server.routes import assets, catalog, generate, health, sessions, web, webhooks, ws
+from server.routes import assets, catalog, chatkit, generate, health, sessions, web, webhooks, ws
 from server.runtime import open_runtime
 from server.settings import Settings, get_settings
 from server.version import VERSION
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalog.router)
     app.include_router(generate.router)
     app.include_router(assets.router)
+    app.include_router(chatkit.router)
     app.include_router(webhooks.router)
     app.include_router(ws.router)
     app.include_router(web.router)

@@ -51,6 +51,8 @@ class SessionsProjection:
             }
         if sid not in view:
             return view
+        if event.type == EventType.THREAD_DELETED:  # deleted over ChatKit: gone on every protocol
+            return {k: v for k, v in view.items() if k != sid}
         session = {**view[sid], "updatedAt": event.created_at, "lastSeq": event.seq}
         if event.type == EventType.RUN_STARTED:
             session["activeRunId"] = d["runId"]

@@ -6,6 +6,12 @@ guard a thread against two concurrent resumes (invariant 4), so the manager seri
 thread: a second submission is refused (409) or queued when the caller asks to enqueue. Runs left
 unfinished by a crash are finished at start-up from their checkpoint under the same run id, and
 because event ids derive from LangGraph task ids, no event is recorded twice.
+
+Each run names its graph: ``ad_workflow`` (Ad Forge sessions, guided ChatKit threads) or
+``ad_assistant`` (ChatKit threads); a thread always runs the same one, since both share the
+checkpointer and one graph cannot read the other's checkpoints. Checkpoints carry the run id in
+their metadata (``RUN_ID_KEY``), which is how a ChatKit retry finds where a message's run began
+and forks from there (``RunRequest.checkpoint_id``).
 """
 
 from __future__ import annotations
@@ -14,13 +20,13 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, StreamMode
 
 from graph.context import Context
 from graph.structured import CreativeGenerationError
@@ -28,12 +34,45 @@ from server.domain.events import EventType, event
 from server.domain.translate import RunTranslator, message_id_for
 from server.events import EventStore, NewEvent
 
-__all__ = ["RunManager", "RunRequest", "ThreadBusyError"]
+__all__ = ["RUN_ID_KEY", "RunManager", "RunRequest", "ThreadBusyError"]
 
 log = logging.getLogger(__name__)
 
 RunKind = Literal["start", "resume", "continue", "recover"]
 _TERMINAL = (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED)
+RUN_ID_KEY = "adforge_run_id"
+"""Checkpoint metadata key holding the id of the run that wrote the checkpoint."""
+_TOKEN_STREAMING = frozenset({"ad_assistant"})
+"""Graphs whose model output is text for the user, streamed token by token (``messages`` mode);
+the workflow's model calls return structured JSON that only its finished steps show."""
+
+
+def _shield_checkpoint_writes(saver: Any) -> None:
+    """Let a checkpoint write that has begun finish even if the run awaiting it is cancelled.
+
+    ``AsyncSqliteSaver`` writes in a transaction on its own connection; a cancellation landing
+    between its INSERT and its COMMIT leaves that transaction open, and SQLite's write lock with
+    it: every later write (events, checkpoints) then waits for the busy timeout and fails. A stop
+    that arrives while a step's checkpoint is being saved is an ordinary event, so the writes are
+    shielded: the run is still cancelled, right after its checkpoint is committed.
+    """
+    for name in ("aput", "aput_writes", "adelete_thread"):
+        write = getattr(saver, name, None)
+        if write is None or getattr(write, "_adforge_shielded", False):
+            continue
+
+        async def shielded(*args: Any, _write: Any = write, **kwargs: Any) -> Any:
+            task = asyncio.ensure_future(_write(*args, **kwargs))
+            _SHIELDED.add(task)
+            task.add_done_callback(_SHIELDED.discard)
+            return await asyncio.shield(task)
+
+        shielded._adforge_shielded = True  # type: ignore[attr-defined]
+        setattr(saver, name, shielded)
+
+
+_SHIELDED: set[asyncio.Future[Any]] = set()
+"""Checkpoint writes in flight (strong references: a shielded task must not be collected)."""
 
 
 class ThreadBusyError(RuntimeError):
@@ -62,13 +101,17 @@ class RunRequest:
     prepare: Callable[[], Awaitable[None]] | None = None
     """Fills ``kind``/``payload``/``interrupt_id`` when the run starts (a queued chat message is
     read against the step the previous run left, not the step at the time it was sent)."""
+    graph: str = "ad_workflow"
+    """The graph that runs this thread (``ad_workflow`` or ``ad_assistant``)."""
+    checkpoint_id: str | None = None
+    """Run from this checkpoint instead of the thread's latest: a fork (ChatKit retry)."""
 
 
 AfterRun = Callable[[RunRequest], Awaitable[None]]
 
 
 class RunManager:
-    """Starts, queues, cancels and recovers runs of ``ad_workflow``."""
+    """Starts, queues, cancels and recovers runs of ``ad_workflow`` and ``ad_assistant``."""
 
     def __init__(
         self,
@@ -77,14 +120,21 @@ class RunManager:
         *,
         model: str,
         after_run: AfterRun | None = None,
+        graphs: Mapping[str, CompiledStateGraph[Any, Any, Any, Any]] | None = None,
     ) -> None:
         self.store = store
         self.graph = graph
+        """``ad_workflow``, which Ad Forge sessions and the media jobs read state from."""
+        self.graphs = {"ad_workflow": graph, **(graphs or {})}
+        for compiled in self.graphs.values():
+            if compiled.checkpointer not in (None, True, False):
+                _shield_checkpoint_writes(compiled.checkpointer)
         self.model = model
         self.after_run = after_run
         self._active: dict[str, tuple[RunRequest, asyncio.Task[None]]] = {}
         self._queued: dict[str, deque[RunRequest]] = {}
         self._runs: dict[str, RunRequest] = {}
+        self._cancelled: set[str] = set()
 
     def active_run(self, thread_id: str) -> str | None:
         """The id of the run executing on this thread, if any."""
@@ -105,6 +155,8 @@ class RunManager:
         self, request: RunRequest, *, multitask: Literal["reject", "enqueue"] = "reject"
     ) -> RunRequest:
         """Start ``request`` now, queue it behind the active run, or refuse it."""
+        if request.graph not in self.graphs:
+            raise ValueError(f"unknown graph {request.graph!r}; known: {sorted(self.graphs)}")
         self._runs[request.run_id] = request
         if self.busy(request.thread_id):
             if multitask == "reject":
@@ -136,7 +188,12 @@ class RunManager:
         entry = self._active.get(thread_id)
         if entry is None or entry[0].run_id != run_id:
             return False
-        entry[1].cancel()
+        if run_id not in self._cancelled:
+            # Once only: a second cancel would land in the run's own cleanup (LangGraph writing
+            # its last checkpoint, the closing events) and could leave a SQLite transaction, and
+            # its lock, open. ``Task.cancelling()`` cannot tell: LangGraph's task groups uncancel.
+            self._cancelled.add(run_id)
+            entry[1].cancel()
         await asyncio.gather(entry[1], return_exceptions=True)
         return True
 
@@ -165,6 +222,7 @@ class RunManager:
                 interrupt_id=d.get("interruptId"),
                 product_name=d.get("productName", ""),
                 run_id=d["runId"],
+                graph=d.get("graph", "ad_workflow"),
             )
             log.warning(
                 "recovering run %s of session %s after a crash", request.run_id, request.thread_id
@@ -188,6 +246,7 @@ class RunManager:
         )
 
     async def _graph_input(self, request: RunRequest, config: RunnableConfig) -> Any:
+        graph = self.graphs[request.graph]
         if request.kind == "start":
             return request.payload
         if request.kind == "resume":
@@ -195,8 +254,11 @@ class RunManager:
         if request.kind == "continue":  # after a cancelled or failed run: pick up where it stopped
             return None
         original = request.payload or {}
-        snapshot = await self.graph.aget_state(config)
-        if original.get("original") == "start" and not snapshot.values:
+        snapshot = await graph.aget_state(config)
+        last_run = (snapshot.metadata or {}).get(RUN_ID_KEY)
+        if original.get("original") == "start" and (
+            not snapshot.values or (last_run is not None and last_run != request.run_id)
+        ):  # the run never wrote a checkpoint: its input was never applied
             return original.get("payload")
         if original.get("original") == "resume" and any(
             i.id == request.interrupt_id for i in snapshot.interrupts
@@ -210,7 +272,17 @@ class RunManager:
         thread_id, run_id = request.thread_id, request.run_id
         response_id = message_id_for(thread_id, run_id, "response")
         translator = RunTranslator(thread_id, run_id, response_id, request.product_name)
-        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        graph = self.graphs[request.graph]
+        configurable: dict[str, Any] = {"thread_id": thread_id}
+        if request.checkpoint_id is not None:
+            configurable["checkpoint_id"] = request.checkpoint_id
+        config: RunnableConfig = {
+            "configurable": configurable,
+            "metadata": {RUN_ID_KEY: run_id},
+        }
+        modes: list[StreamMode] = ["tasks", "custom"]
+        if request.graph in _TOKEN_STREAMING:
+            modes.append("messages")
         refusal: Exception | None = None
         if request.prepare is not None:
             try:
@@ -224,6 +296,8 @@ class RunManager:
             "userId": request.user_id,
             "interruptId": request.interrupt_id,
             "productName": request.product_name,
+            "graph": request.graph,
+            "checkpointId": request.checkpoint_id,
         }
         opening = [event(thread_id, EventType.RUN_STARTED, started, run_id, run_id=run_id)]
         opening.append(
@@ -242,11 +316,11 @@ class RunManager:
                 raise refusal
             payload = await self._graph_input(request, config)
             if payload is not False:
-                async for part in self.graph.astream(
+                async for part in graph.astream(
                     payload,
                     config,
                     context=Context(model=self.model, user_id=request.user_id),
-                    stream_mode=["tasks", "custom"],
+                    stream_mode=modes,
                     durability="sync",
                     version="v2",
                 ):
@@ -254,6 +328,7 @@ class RunManager:
                         await self.store.append(thread_id, events)
             closing.append(self._terminal(request, EventType.RUN_COMPLETED, {}))
         except asyncio.CancelledError:
+            closing.extend(translator.assistant.pending())  # keep the text streamed so far
             closing.append(self._terminal(request, EventType.RUN_CANCELLED, {}))
         except CreativeGenerationError as error:
             closing.append(
@@ -281,8 +356,8 @@ class RunManager:
             await asyncio.shield(self.store.append(thread_id, closing))
         finally:
             self._finish(request)
-        if self.after_run is not None:
-            await self.after_run(request)
+        if self.after_run is not None and request.graph == "ad_workflow":
+            await self.after_run(request)  # media jobs: only the workflow waits on them
 
     def _failure(
         self, request: RunRequest, code: str, message: str, *, retryable: bool
@@ -292,6 +367,7 @@ class RunManager:
 
     def _finish(self, request: RunRequest) -> None:
         self._active.pop(request.thread_id, None)
+        self._cancelled.discard(request.run_id)
         request.done.set()
         queue = self._queued.get(request.thread_id)
         if queue:

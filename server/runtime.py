@@ -12,6 +12,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from graph.assistant import build_assistant
 from graph.workflow import build_workflow
+from server.chatkit.projection import ChatKitProjection
 from server.events import EventStore, ProjectionRunner
 from server.gallery import AssetsProjection
 from server.jobs import JobWorker, open_job_store
@@ -54,7 +55,13 @@ async def open_runtime(settings: Settings) -> AsyncIterator[ServerRuntime]:
         }
         projections = ProjectionRunner(
             store,
-            [SessionsProjection(), TranscriptProjection(), JobsProjection(), AssetsProjection()],
+            [
+                SessionsProjection(),
+                TranscriptProjection(),
+                JobsProjection(),
+                AssetsProjection(),
+                ChatKitProjection(),
+            ],
         )
         worker = JobWorker(
             jobs,
@@ -66,7 +73,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[ServerRuntime]:
             webhook_secret=settings.webhook_secret,
         )
         runs = RunManager(
-            store, graphs["ad_workflow"], model=settings.model_spec, after_run=worker.after_run
+            store,
+            graphs["ad_workflow"],
+            model=settings.model_spec,
+            after_run=worker.after_run,
+            graphs=graphs,
         )
         worker.runs = runs
         await projections.start()

@@ -64,7 +64,7 @@ def test_every_server_projection_rebuilds_to_its_incremental_view(tmp_path: Path
         client.portal.call(services.projections.wait_for, head)
 
         names = set(services.projections.projections)
-        assert names == {"sessions", "transcript", "jobs", "assets"}
+        assert names == {"sessions", "transcript", "jobs", "assets", "chatkit"}
         for name, projection in services.projections.projections.items():
             rebuilt = client.portal.call(rebuild, services.store, projection)
             assert rebuilt == services.projections.view(name), name

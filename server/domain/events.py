@@ -41,6 +41,17 @@ class EventType:
     VIDEO_DELIVERED: Final = "VideoDelivered"
     STATIC_AD_DELIVERED: Final = "StaticAdDelivered"
     ASSET_SAVED: Final = "AssetSaved"
+    # ad_assistant runs and ChatKit threads (server/chatkit):
+    CHAT_THREAD_STARTED: Final = "ChatThreadStarted"
+    THREAD_RENAMED: Final = "ThreadRenamed"
+    THREAD_DELETED: Final = "ThreadDeleted"
+    THREAD_ITEM_REMOVED: Final = "ThreadItemRemoved"
+    CLIENT_TOOL_CALL_COMPLETED: Final = "ClientToolCallCompleted"
+    FEEDBACK_GIVEN: Final = "FeedbackGiven"
+    ASSISTANT_TEXT_STREAMED: Final = "AssistantTextStreamed"
+    ASSISTANT_MESSAGE_COMPLETED: Final = "AssistantMessageCompleted"
+    IMAGE_REQUESTED: Final = "ImageRequested"
+    THEME_SWITCHED: Final = "ThemeSwitched"
 
 
 def event_id(thread_id: str, *parts: object) -> str:

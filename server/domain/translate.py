@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.domain.assistant_translate import AssistantTranslator
 from server.domain.events import EventType, event
 from server.events import NewEvent
 from tools.ids import stable_id
@@ -40,6 +41,11 @@ class RunTranslator:
     product_name: str = ""
     _task: str = "run"
     _custom_count: dict[str, int] = field(default_factory=dict)
+    assistant: AssistantTranslator = field(init=False)
+    """Streamed text and tool facts of ``ad_assistant`` runs (``messages`` stream mode)."""
+
+    def __post_init__(self) -> None:
+        self.assistant = AssistantTranslator(self.thread_id, self.run_id)
 
     def _event(self, type_: str, data: dict[str, Any], *key: object) -> NewEvent:
         return event(self.thread_id, type_, data, *key, run_id=self.run_id)
@@ -49,6 +55,9 @@ class RunTranslator:
         data = part["data"]
         if part["type"] == "custom":
             return self._custom(data)
+        if part["type"] == "messages":
+            chunk, metadata = data
+            return self.assistant.on_token(chunk, metadata)
         if part["type"] == "tasks":
             if "result" not in data and "error" not in data:
                 self._task = data["id"]
@@ -70,6 +79,7 @@ class RunTranslator:
         events: list[NewEvent] = []
         if isinstance(update, dict) and not data.get("error"):
             events.extend(self._from_update(task, node, update))
+            events.extend(self.assistant.from_update(task, update))
         for pending in data.get("interrupts") or []:
             value = pending.get("value") if isinstance(pending, dict) else None
             interrupt_id = pending.get("id") if isinstance(pending, dict) else None
@@ -100,10 +110,18 @@ class RunTranslator:
             data = {"messageId": msg, "content": update["persona_impact"]}
             events.append(self._event(EventType.PERSONA_IMPACT_EXPLAINED, data, task))
         if "angles" in update:
-            data = {"messageId": msg, "angles": update["angles"]}
+            data = {
+                "messageId": msg,
+                "angles": update["angles"],
+                "generation": (update.get("generation") or {}).get("angles"),
+            }
             events.append(self._event(EventType.ANGLES_PROPOSED, data, task))
         if "concepts" in update:
-            data = {"messageId": msg, "concepts": update["concepts"]}
+            data = {
+                "messageId": msg,
+                "concepts": update["concepts"],
+                "generation": (update.get("generation") or {}).get("concepts"),
+            }
             events.append(self._event(EventType.CONCEPTS_PROPOSED, data, task))
         for key, label in _CHOICE_LABELS.items():
             chosen = update.get(f"selected_{key}")
