@@ -19,6 +19,11 @@ Choices recorded here:
   (``images``: ``/media/...png``; ``videos``: the render result), so ``VideoDelivered`` and
   ``StaticAdDelivered`` need no folding here (nothing emits them today). Inline ``data:`` URIs
   are dropped: the gallery lists many assets per response and serves files, never base64.
+- **Generated images replace their request ids.** ``generate_ad_image`` queues an image and
+  ``save_ad_asset`` lists the queued request's id (``img-…``) among the asset's images until the
+  job worker renders it; ``ImageGenerated`` maps the id to the file's URL. An id with no image yet
+  is not listed (it is no URL), and the URL joins the asset as soon as it exists, whichever of
+  the two events comes first.
 - **Newest first = reverse first-save order.** Dict insertion order follows log position and a
   re-save keeps its slot, so the order is deterministic and identical after a rebuild (timestamps
   have millisecond ties).
@@ -26,7 +31,7 @@ Choices recorded here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -50,6 +55,10 @@ class Gallery:
 
     assets: dict[str, dict[str, Any]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
+    images: dict[str, str] = field(default_factory=dict)
+    """Generated image URL by request id."""
+    waiting: dict[str, str] = field(default_factory=dict)
+    """Asset id by the request id of an image it lists that is not generated yet."""
 
 
 class AssetsProjection:
@@ -65,10 +74,36 @@ class AssetsProjection:
         """Learn the thread's owner from the event, then upsert the asset it saves, if any."""
         user_id = event.data.get("userId")
         if isinstance(user_id, str) and user_id and event.thread_id not in view.owners:
-            view = Gallery(view.assets, {**view.owners, event.thread_id: user_id})
+            view = replace(view, owners={**view.owners, event.thread_id: user_id})
         if event.type == EventType.ASSET_SAVED:
             return _save(view, event)
+        if event.type == EventType.IMAGE_GENERATED:
+            return _image_generated(view, event)
         return view
+
+
+def _is_request_id(value: str) -> bool:
+    return value.startswith("img-") and "/" not in value
+
+
+def _image_generated(view: Gallery, event: RecordedEvent) -> Gallery:
+    request_id, url = str(event.data.get("requestId")), event.data.get("url")
+    if not isinstance(url, str) or not _is_url(url):
+        return view
+    images = {**view.images, request_id: url}
+    waiting = {k: v for k, v in view.waiting.items() if k != request_id}
+    target = view.waiting.get(request_id) or event.data.get("assetId")
+    asset = view.assets.get(str(target)) if target else None
+    assets = view.assets
+    if asset is not None and asset["userId"] == view.owners.get(event.thread_id):
+        updated = {
+            **asset,
+            "images": merge_images(asset["images"], [url]),
+            "kind": max(asset["kind"], "image", key=_KIND_RANK.__getitem__),
+            "updatedAt": event.created_at,
+        }
+        assets = {**assets, asset["id"]: updated}
+    return replace(view, assets=assets, images=images, waiting=waiting)
 
 
 def _save(view: Gallery, event: RecordedEvent) -> Gallery:
@@ -83,8 +118,14 @@ def _save(view: Gallery, event: RecordedEvent) -> Gallery:
     previous = view.assets.get(wire["id"])
     if previous is not None and previous["userId"] != owner:
         return view
+    listed = [view.images.get(u, u) for u in wire["images"]]
+    waiting = {
+        **view.waiting,
+        **{u: wire["id"] for u in listed if _is_request_id(u)},
+    }
     images = merge_images(
-        previous["images"] if previous else [], [u for u in wire["images"] if _is_url(u)]
+        previous["images"] if previous else [],
+        [u for u in listed if _is_url(u) and not _is_request_id(u)],
     )
     videos = _merge_videos(previous["videos"] if previous else [], wire["videos"])
     media_kind = "video" if videos else "image" if images else "concept"
@@ -98,7 +139,7 @@ def _save(view: Gallery, event: RecordedEvent) -> Gallery:
         "createdAt": previous["createdAt"] if previous else event.created_at,
         "updatedAt": event.created_at,
     }
-    return Gallery({**view.assets, asset["id"]: asset}, view.owners)
+    return replace(view, assets={**view.assets, asset["id"]: asset}, waiting=waiting)
 
 
 def _is_url(value: object) -> bool:

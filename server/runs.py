@@ -356,8 +356,8 @@ class RunManager:
             await asyncio.shield(self.store.append(thread_id, closing))
         finally:
             self._finish(request)
-        if self.after_run is not None and request.graph == "ad_workflow":
-            await self.after_run(request)  # media jobs: only the workflow waits on them
+        if self.after_run is not None:
+            await self.after_run(request)  # media jobs the run asked for
 
     def _failure(
         self, request: RunRequest, code: str, message: str, *, retryable: bool

@@ -124,6 +124,21 @@ def test_a_later_save_replaces_the_copy_and_merges_media_without_duplicates() ->
     assert list(view.assets) == ["asset-1"]
 
 
+def test_a_queued_image_joins_its_asset_once_generated_whichever_event_comes_first() -> None:
+    url = "/media/t1/img-1.png"
+    generated = _event(9, "t1", EventType.IMAGE_GENERATED, {"requestId": "img-1", "url": url})
+    # saved while the image is still queued: the request id is no URL, so it is not listed yet
+    pending = _fold(_started(1, "t1", "alice"), _saved(2, "t1", images=["img-1"]))
+    assert (
+        pending.assets["asset-1"]["images"] == [] and pending.assets["asset-1"]["kind"] == "concept"
+    )
+    after = AssetsProjection().apply(pending, generated)
+    assert after.assets["asset-1"]["images"] == [url] and after.assets["asset-1"]["kind"] == "image"
+    # generated first, saved after: the save's request id is mapped to the URL
+    early = _fold(_started(1, "t1", "alice"), generated, _saved(10, "t1", images=["img-1"]))
+    assert early.assets["asset-1"]["images"] == [url]
+
+
 def test_owners_come_from_the_first_user_id_and_guard_the_asset_id() -> None:
     before = _fold(
         _started(1, "t1", "alice"),

@@ -9,6 +9,7 @@ session started on the Ad Forge API continued over ChatKit and back, owners, and
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from tests._processes import free_port, running
 from tests.fakes import (
@@ -150,6 +152,23 @@ def act(
     )
 
 
+def rendered_image(client: httpx.Client, thread_id: str, card_id: str) -> Image.Image:
+    """Wait until the job worker has rendered a queued image; the picture the card shows."""
+    deadline = time.monotonic() + 60
+    while True:
+        card = next(i for i in get_thread(client, thread_id)["items"]["data"] if i["id"] == card_id)
+        if card["widget"]["status"]["text"].startswith("Ready"):
+            break
+        assert time.monotonic() < deadline, f"the image never rendered: {card['widget']}"
+        time.sleep(0.1)
+    src = next(c["src"] for c in card["widget"]["children"] if c["type"] == "Image")
+    served = client.get(src)
+    assert served.headers["content-type"] == "image/png"
+    picture = Image.open(io.BytesIO(served.content))
+    picture.load()
+    return picture
+
+
 def texts(events: list[dict[str, Any]]) -> list[str]:
     return [i["content"][0]["text"] for i in done_items(events, "assistant_message")]
 
@@ -171,7 +190,13 @@ def test_the_seed_flow_over_http_offline(offline: httpx.Client) -> None:
     assert [a["headline"] for a in gallery if a["id"] == asset["id"]] == [asset["headline"]]
 
     image = say(offline, thread_id, "Please generate an image for it")
-    assert done_items(image, "widget")[0]["widget"]["status"]["text"] == "Image queued"
+    queued = done_items(image, "widget")[0]
+    assert queued["widget"]["status"]["text"] == "Image queued"
+    picture = rendered_image(offline, thread_id, queued["id"])
+    assert picture.format == "PNG" and picture.size == (1080, 1080)
+    [saved] = [a for a in offline.get("/assets").json()["assets"] if a["id"] == asset["id"]]
+    assert saved["kind"] == "image" and len(saved["images"]) == 1
+    assert saved["images"][0].startswith("/media/") and saved["images"][0].endswith(".png")
 
     theme = say(offline, thread_id, "Switch to dark mode")
     assert {"type": "client_effect", "name": "switch_theme", "data": {"theme": "dark"}} in theme
@@ -325,7 +350,11 @@ def test_the_seed_flow_against_the_fake_openai_server(
     asset = next(e for e in concept if e.get("name") == "record_ad_asset")["data"]["asset"]
     assert asset["headline"] == "Cafe Coffee In Ten Seconds" and asset["offline"] is False
     image = say(openai, thread_id, "Generate an image please")
-    assert "A glass of cold brew" in str(done_items(image, "widget")[0]["widget"])
+    queued = done_items(image, "widget")[0]
+    assert "A glass of cold brew" in str(queued["widget"])
+    assert rendered_image(openai, thread_id, queued["id"]).size == (1080, 1080)
+    [generation] = fake.bodies("/v1/images/generations")
+    assert generation["prompt"] == "A glass of cold brew"
     theme = say(openai, thread_id, "Dark mode please")
     assert {"type": "client_effect", "name": "switch_theme", "data": {"theme": "dark"}} in theme
     assert texts(theme) == ["Switched to dark mode."] and script.remaining == 0

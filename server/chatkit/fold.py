@@ -191,6 +191,23 @@ def _image_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView
     return add_item(view, items.widget(view.id, item_id, event.created_at, card))
 
 
+def _image_finished(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
+    """The job worker rendered (or failed) a queued image: the queued card shows the outcome."""
+    d = event.data
+    item_id = stable_id("img", view.id, d.get("requestId"), length=16)
+    current = view.item(item_id)
+    if current is None:
+        return view, []
+    done = event.type == EventType.IMAGE_GENERATED
+    card = image_request_card(
+        str(d.get("prompt") or ""),
+        str(d.get("size") or ""),
+        result=d if done else None,
+        error=None if done else dict(d.get("error") or {}),
+    )
+    return replace_item(view, {**current, "widget": card})
+
+
 def _theme_switched(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
     theme = str(event.data.get("theme"))
     if view.switch_theme != "client_tool":
@@ -238,6 +255,8 @@ _HANDLERS: dict[str, Step] = {
     EventType.RESPONSE_COMPLETED: _response_completed,
     EventType.ASSET_SAVED: _asset_saved,
     EventType.IMAGE_REQUESTED: _image_requested,
+    EventType.IMAGE_GENERATED: _image_finished,
+    EventType.IMAGE_FAILED: _image_finished,
     EventType.THEME_SWITCHED: _theme_switched,
     EventType.CLIENT_TOOL_CALL_COMPLETED: _tool_output,
     EventType.THREAD_ITEM_REMOVED: _item_removed,

@@ -185,13 +185,23 @@ def media_card(
     }
 
 
-def image_request_card(prompt: str, size: str) -> dict[str, Any]:
-    """An image ``generate_ad_image`` queued; the job worker renders it."""
-    return {
-        "type": "Card",
-        "status": {"text": "Image queued", "icon": "images"},
-        "children": [
-            _text(prompt, size="sm"),
-            _text(size, size="xs", color="tertiary"),
-        ],
-    }
+def image_request_card(
+    prompt: str,
+    size: str,
+    *,
+    result: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An image ``generate_ad_image`` queued, then the rendered image or why it failed."""
+    children: list[dict[str, Any]] = [_text(prompt, size="sm")]
+    status = {"text": "Image queued", "icon": "images"}
+    if result is not None:
+        offline = " · offline render" if result.get("offline", True) else ""
+        status = {"text": f"Ready{offline}", "icon": "check-circle"}
+        children.append({"type": "Image", "src": result["url"], "alt": prompt, "fit": "contain"})
+        children.append({"type": "Markdown", "value": f"[Open the image]({result['url']})"})
+    elif error is not None:
+        status = {"text": "Image failed", "icon": "bug"}
+        children.append(_text(str(error.get("message") or "The image failed."), color="danger"))
+    children.append(_text(size, size="xs", color="tertiary"))
+    return {"type": "Card", "status": status, "children": children}

@@ -51,6 +51,8 @@ class EventType:
     ASSISTANT_TEXT_STREAMED: Final = "AssistantTextStreamed"
     ASSISTANT_MESSAGE_COMPLETED: Final = "AssistantMessageCompleted"
     IMAGE_REQUESTED: Final = "ImageRequested"
+    IMAGE_GENERATED: Final = "ImageGenerated"
+    IMAGE_FAILED: Final = "ImageFailed"
     THEME_SWITCHED: Final = "ThemeSwitched"
 
 

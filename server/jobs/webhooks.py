@@ -26,7 +26,9 @@ from typing import Any
 
 import httpx
 
-__all__ = ["WebhookPolicy", "deliver", "sign", "verify_signature"]
+from server.jobs.store import JobRecord, JobStore
+
+__all__ = ["WebhookDispatcher", "WebhookPolicy", "deliver", "sign", "verify_signature"]
 
 log = logging.getLogger(__name__)
 
@@ -103,3 +105,64 @@ async def deliver(
         if attempt < policy.attempts:
             await asyncio.sleep(min(policy.max_delay_s, policy.base_delay_s * 2 ** (attempt - 1)))
     return False, policy.attempts
+
+
+class WebhookDispatcher:
+    """Delivers every finished job's pending webhook, one task per delivery.
+
+    The state lives in the job rows (``webhook_state``), so a restart picks up deliveries that
+    were pending; a task per delivery means one slow receiver delays no other.
+    """
+
+    def __init__(
+        self, jobs: JobStore, *, secret: str | None, policy: WebhookPolicy | None = None
+    ) -> None:
+        self.jobs = jobs
+        self.secret = secret
+        self.policy = policy or WebhookPolicy()
+        self._wake = asyncio.Event()
+        self._delivering: set[str] = set()
+        self._http = httpx.AsyncClient(follow_redirects=False)
+
+    def wake(self) -> None:
+        """Look for pending deliveries now."""
+        self._wake.set()
+
+    async def aclose(self) -> None:
+        """Release the HTTP client (after ``run`` was cancelled)."""
+        await self._http.aclose()
+
+    async def run(self) -> None:
+        """Until cancelled: start a delivery for every pending webhook, then wait to be woken."""
+        deliveries: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                self._wake.clear()
+                for record in await self.jobs.pending_webhooks():
+                    if record.job_id not in self._delivering:
+                        self._delivering.add(record.job_id)
+                        task = asyncio.create_task(self._deliver(record))
+                        deliveries.add(task)
+                        task.add_done_callback(deliveries.discard)
+                await self._wake.wait()
+        finally:
+            for task in deliveries:
+                task.cancel()
+            await asyncio.gather(*deliveries, return_exceptions=True)
+
+    async def _deliver(self, record: JobRecord) -> None:
+        assert record.callback_url is not None
+        try:
+            delivered, attempts = await deliver(
+                self._http,
+                record.callback_url,
+                record.to_public(),
+                secret=self.secret,
+                policy=self.policy,
+                event_id=f"{record.job_id}:{record.status}:{record.attempts}",
+            )
+            await self.jobs.set_webhook(
+                record.job_id, "delivered" if delivered else "failed", attempts
+            )
+        finally:
+            self._delivering.discard(record.job_id)

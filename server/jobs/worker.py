@@ -21,15 +21,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from server.domain.events import EventType, event
 from server.events import EventStore
 from server.jobs.store import JobRecord, JobStore
-from server.jobs.webhooks import WebhookPolicy, deliver
+from server.jobs.webhooks import WebhookDispatcher, WebhookPolicy
 from server.runs import RunManager, RunRequest
 from tools.image_providers import ImageProvider, ImageProviderError, ImageRequest
-from tools.jobs import MediaJobRequest
+from tools.jobs import MediaJobRequest, estimate_seconds
 from tools.media import MediaRenderError
 from tools.video_providers import (
     RenderedVideo,
@@ -62,8 +60,14 @@ def video_result(job: MediaJobRequest, video: RenderedVideo) -> dict[str, Any]:
     }
 
 
+def _image_error(error: ImageProviderError | MediaRenderError) -> dict[str, Any]:
+    if isinstance(error, ImageProviderError):
+        return {"code": error.code, "message": error.message, "retryable": error.retryable}
+    return {"code": "render_failed", "message": str(error)[:500], "retryable": True}
+
+
 class JobWorker:
-    """A pool of asyncio workers over the ``media_jobs`` table, plus webhook delivery."""
+    """A pool of asyncio workers over the ``media_jobs`` table; webhooks via ``WebhookDispatcher``."""
 
     def __init__(
         self,
@@ -83,15 +87,11 @@ class JobWorker:
         self.images = images
         self.media_dir = media_dir
         self.concurrency = max(1, concurrency)
-        self.webhook_secret = webhook_secret
-        self.webhook_policy = webhook_policy or WebhookPolicy()
+        self.webhooks = WebhookDispatcher(jobs, secret=webhook_secret, policy=webhook_policy)
         self.runs: RunManager | None = None
         self._wake = asyncio.Event()
-        self._wake_webhooks = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._reported: dict[str, int] = {}
-        self._delivering: set[str] = set()
-        self._http = httpx.AsyncClient(follow_redirects=False)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -106,24 +106,29 @@ class JobWorker:
             asyncio.create_task(self._work(), name=f"adforge-job-worker-{n}")
             for n in range(self.concurrency)
         ]
-        self._tasks.append(asyncio.create_task(self._webhooks(), name="adforge-webhooks"))
+        self._tasks.append(asyncio.create_task(self.webhooks.run(), name="adforge-webhooks"))
         self._wake.set()
-        self._wake_webhooks.set()
+        self.webhooks.wake()
 
     async def shutdown(self) -> None:
         """Stop the workers; unfinished jobs stay in_progress and are requeued at next start."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._http.aclose()
+        await self.webhooks.aclose()
         await self.video.aclose()
 
     # --- intake ---------------------------------------------------------------------------------
 
     async def after_run(self, request: RunRequest) -> None:
-        """After each run: if the thread now waits for a job, make sure the job will run."""
-        snapshot = await self._runs().graph.aget_state(
-            {"configurable": {"thread_id": request.thread_id}}
+        """After each run: make sure every job the thread now waits for, or asked for, runs."""
+        if request.graph == "ad_assistant":
+            await self._take_image_requests(request)
+            return
+        snapshot = (
+            await self._runs()
+            .graphs["ad_workflow"]
+            .aget_state({"configurable": {"thread_id": request.thread_id}})
         )
         if snapshot.next != ("await_media",):
             return
@@ -140,6 +145,25 @@ class JobWorker:
         )
         if record is not None and record.status in ("completed", "failed"):
             await self._resume_if_waiting(record)
+        self._wake.set()
+
+    async def _take_image_requests(self, request: RunRequest) -> None:
+        """Queue the images ``generate_ad_image`` asked for (the assistant does not wait)."""
+        snapshot = (
+            await self._runs()
+            .graphs["ad_assistant"]
+            .aget_state({"configurable": {"thread_id": request.thread_id}})
+        )
+        for image in snapshot.values.get("image_requests") or []:
+            record = await self.jobs.create(
+                str(image["id"]),
+                user_id=request.user_id,
+                session_id=request.thread_id,
+                kind="image",
+                estimated_seconds=estimate_seconds("image", 0),
+            )
+            if record.request is None:
+                await self.jobs.attach_request(record.job_id, {"source": "assistant", **image})
         self._wake.set()
 
     # --- work -----------------------------------------------------------------------------------
@@ -164,6 +188,9 @@ class JobWorker:
 
     async def _run_job(self, record: JobRecord) -> None:
         assert record.request is not None
+        if record.request.get("source") == "assistant":
+            await self._run_assistant_image(record)
+            return
         job = MediaJobRequest.model_validate(record.request)
         folder = self.media_dir / job.thread_id
         folder.mkdir(parents=True, exist_ok=True)
@@ -175,13 +202,8 @@ class JobWorker:
         except VideoProviderError as error:
             await self._finish(record, error=error.as_job_error().model_dump(mode="json"))
             return
-        except ImageProviderError as error:
-            data = {"code": error.code, "message": error.message, "retryable": error.retryable}
-            await self._finish(record, error=data)
-            return
-        except MediaRenderError as error:
-            data = {"code": "render_failed", "message": str(error)[:500], "retryable": True}
-            await self._finish(record, error=data)
+        except (ImageProviderError, MediaRenderError) as error:
+            await self._finish(record, error=_image_error(error))
             return
         await self._finish(record, result=result)
 
@@ -232,6 +254,53 @@ class JobWorker:
             "offline": image.offline,
         }
 
+    async def _run_assistant_image(self, record: JobRecord) -> None:
+        """Render an image the assistant queued and show it in the thread (nothing resumes)."""
+        assert record.request is not None
+        image = record.request
+        width, height = (int(v) for v in str(image["size"]).split("x"))
+        folder = self.media_dir / record.session_id
+        folder.mkdir(parents=True, exist_ok=True)
+        await self.jobs.set_provider(record.job_id, self.images.name, None)
+        base = {
+            "requestId": record.job_id,
+            "assetId": image.get("assetId"),
+            "prompt": image.get("prompt"),
+            "size": image["size"],
+        }
+        try:
+            made = await self.images.generate(
+                ImageRequest(
+                    prompt=str(image["prompt"]),
+                    width=width,
+                    height=height,
+                    idempotency_key=record.job_id,
+                ),
+                folder,
+            )
+        except (ImageProviderError, MediaRenderError) as error:
+            failure = _image_error(error)
+            await self.jobs.finish(record.job_id, error=failure)
+            await self._append(
+                record.session_id, EventType.IMAGE_FAILED, {**base, "error": failure}
+            )
+            return
+        result = {
+            "kind": "image",
+            "url": f"/media/{record.session_id}/{made.path.name}",
+            "format": "jpeg" if made.content_type == "image/jpeg" else "png",
+            "resolution": f"{made.width}x{made.height}",
+            "jobId": record.job_id,
+            "provider": made.provider,
+            "offline": made.offline,
+        }
+        await self.jobs.finish(record.job_id, result=result)
+        await self._append(record.session_id, EventType.IMAGE_GENERATED, {**base, **result})
+
+    async def _append(self, thread_id: str, type_: str, data: dict[str, Any]) -> None:
+        # Keyed by the request: a re-render after a restart records nothing twice.
+        await self.events.append(thread_id, [event(thread_id, type_, data, data["requestId"])])
+
     async def _progress(self, job: MediaJobRequest, percent: int) -> None:
         await self.jobs.set_progress(job.job_id, percent)
         bucket = percent - percent % PROGRESS_STEP
@@ -256,10 +325,12 @@ class JobWorker:
         finished = await self.jobs.finish(record.job_id, result=result, error=error)
         await self._resume_if_waiting(finished)
         if finished.webhook_state == "pending":
-            self._wake_webhooks.set()
+            self.webhooks.wake()
 
     async def _resume_if_waiting(self, record: JobRecord) -> None:
         """Resume the thread with the job's outcome if it still waits for this very job."""
+        if (record.request or {}).get("source") == "assistant":
+            return  # the assistant never waits for its images
         runs = self._runs()
         config: Any = {"configurable": {"thread_id": record.session_id}}
         snapshot = await runs.graph.aget_state(config)
@@ -285,40 +356,3 @@ class JobWorker:
             ),
             multitask="enqueue",
         )
-
-    # --- webhooks -------------------------------------------------------------------------------
-
-    async def _webhooks(self) -> None:
-        """Start a delivery task per pending webhook, so one slow receiver delays no other."""
-        deliveries: set[asyncio.Task[None]] = set()
-        try:
-            while True:
-                self._wake_webhooks.clear()
-                for record in await self.jobs.pending_webhooks():
-                    if record.job_id not in self._delivering:
-                        self._delivering.add(record.job_id)
-                        task = asyncio.create_task(self._deliver(record))
-                        deliveries.add(task)
-                        task.add_done_callback(deliveries.discard)
-                await self._wake_webhooks.wait()
-        finally:
-            for task in deliveries:
-                task.cancel()
-            await asyncio.gather(*deliveries, return_exceptions=True)
-
-    async def _deliver(self, record: JobRecord) -> None:
-        assert record.callback_url is not None
-        try:
-            delivered, attempts = await deliver(
-                self._http,
-                record.callback_url,
-                record.to_public(),
-                secret=self.webhook_secret,
-                policy=self.webhook_policy,
-                event_id=f"{record.job_id}:{record.status}:{record.attempts}",
-            )
-            await self.jobs.set_webhook(
-                record.job_id, "delivered" if delivered else "failed", attempts
-            )
-        finally:
-            self._delivering.discard(record.job_id)
