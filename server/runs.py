@@ -38,7 +38,7 @@ __all__ = ["RUN_ID_KEY", "RunManager", "RunRequest", "ThreadBusyError"]
 
 log = logging.getLogger(__name__)
 
-RunKind = Literal["start", "resume", "continue", "recover"]
+RunKind = Literal["start", "resume", "continue", "recover", "theme"]
 _TERMINAL = (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED)
 RUN_ID_KEY = "adforge_run_id"
 """Checkpoint metadata key holding the id of the run that wrote the checkpoint."""
@@ -73,6 +73,17 @@ def _shield_checkpoint_writes(saver: Any) -> None:
 
 _SHIELDED: set[asyncio.Future[Any]] = set()
 """Checkpoint writes in flight (strong references: a shielded task must not be collected)."""
+
+
+def _theme_of(request: RunRequest) -> str | None:
+    """The theme a ``theme`` run switches to (also when it is recovered after a crash)."""
+    payload = request.payload or {}
+    if request.kind == "recover" and payload.get("original") == "theme":
+        payload = payload.get("payload") or {}
+    elif request.kind != "theme":
+        return None
+    theme = payload.get("theme")
+    return str(theme) if theme else None
 
 
 class ThreadBusyError(RuntimeError):
@@ -253,7 +264,11 @@ class RunManager:
             return Command(resume=request.payload)
         if request.kind == "continue":  # after a cancelled or failed run: pick up where it stopped
             return None
+        if request.kind == "theme":  # switch_theme: no graph step, only its event
+            return False
         original = request.payload or {}
+        if original.get("original") == "theme":
+            return False
         snapshot = await graph.aget_state(config)
         last_run = (snapshot.metadata or {}).get(RUN_ID_KEY)
         if original.get("original") == "start" and (
@@ -315,6 +330,12 @@ class RunManager:
             if refusal is not None:
                 raise refusal
             payload = await self._graph_input(request, config)
+            if theme := _theme_of(request):
+                switched = {"theme": theme, "messageId": response_id}
+                await self.store.append(
+                    thread_id,
+                    [event(thread_id, EventType.THEME_SWITCHED, switched, run_id, run_id=run_id)],
+                )
             if payload is not False:
                 async for part in graph.astream(
                     payload,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["CONTEXT_KEYS", "answer_for"]
+__all__ = ["CONTEXT_KEYS", "answer_for", "theme_request"]
 
 CONTEXT_KEYS = {
     "persona_selection": ("selectedPersona", "persona"),
@@ -22,6 +22,22 @@ CONTEXT_KEYS = {
 _PREFIX = re.compile(
     r"^\s*selected\s+(persona|angle|script|psychology|concept)\s*:\s*", re.IGNORECASE
 )
+
+
+_THEME = re.compile(
+    r"\b(?:(dark|light)[\s-]*(?:mode|theme)|theme\b.{0,30}?\b(dark|light))\b", re.IGNORECASE
+)
+
+
+def theme_request(message: str) -> str | None:
+    """``"dark"`` or ``"light"`` when the message asks for that theme ("switch to dark mode").
+
+    The chat's ``switch_theme``: the marketer may ask at any step, so this is read before the
+    message is taken as an answer. Only "<dark|light> mode/theme" or "theme … <dark|light>"
+    count, so copy wishes such as "a light-hearted tone" are never mistaken for it.
+    """
+    match = _THEME.search(message)
+    return None if match is None else (match.group(1) or match.group(2)).lower()
 
 
 def _norm(text: str) -> str:

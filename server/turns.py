@@ -17,7 +17,7 @@ from server.auth import User
 from server.domain.events import EventType, event
 from server.errors import conflict, not_found
 from server.runs import RunRequest, ThreadBusyError
-from server.selection import answer_for
+from server.selection import answer_for, theme_request
 from server.services import Services
 
 __all__ = ["MessageCreate", "concepts_of", "names_of", "pending_of", "session_of", "submit_message"]
@@ -137,7 +137,9 @@ async def submit_message(
         thread_id=session_id, user_id=user.id, kind="start", product_name=session["product"]["name"]
     )
     selection: dict[str, Any] | None = None
-    if busy:
+    if theme := theme_request(body.message):
+        run.kind, run.payload = "theme", {"theme": theme}
+    elif busy:
 
         async def prepare() -> None:
             await _resolve(services, session, body, run)

@@ -125,6 +125,9 @@ def test_every_frame_of_every_message_type_matches_the_schema(
 ) -> None:
     # The guide's video scenario.
     sid, concepts = to_scripts(client, "video")
+    theme = send(client, sid, "Switch to dark mode please")  # any step; the choice stays open
+    assert first(theme, "switch_theme") == {"theme": "dark", "content": "Switched to dark mode."}
+    wait_for_choice(client, sid, "script_selection")
     render(client, sid, concepts[0]["id"])
     video_types = replay(client, sid, "video_result")
     assert video_types == set(MESSAGE_TYPES) - {"error", "static_ad_result"}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server.selection import answer_for
+from server.selection import answer_for, theme_request
 
 PERSONAS: dict[str, Any] = {
     "kind": "persona_selection",
@@ -84,3 +84,19 @@ def test_a_script_choice_carries_the_action_and_the_avatar() -> None:
         "optionId": "con-1",
         "action": "generate_image",
     }
+
+
+@pytest.mark.parametrize(
+    ("message", "theme"),
+    [
+        ("Switch to dark mode", "dark"),
+        ("can you use the LIGHT theme?", "light"),
+        ("set the theme to dark please", "dark"),
+        ("dark-mode", "dark"),
+        ("a light-hearted tone for busy parents", None),
+        ("darker colours in the ad", None),
+        ("Selected persona: Light Sleepers", None),
+    ],
+)
+def test_theme_requests_are_told_apart_from_copy_wishes(message: str, theme: str | None) -> None:
+    assert theme_request(message) == theme

@@ -329,6 +329,18 @@ def test_the_theme_toggles_and_is_scriptable(page: Page) -> None:
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
 
 
+def test_asking_for_a_theme_in_the_chat_switches_it(page: Page) -> None:
+    page.goto("/")
+    page.evaluate("window.adforge.setTheme('light')")
+    start(page)
+    wait_for_choice(page, "persona_selection")
+    page.locator("#composer-input").fill("Switch to dark mode please")
+    page.locator("#composer-input").press("Enter")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.get_by_text("Switched to dark mode.")).to_be_visible()
+    wait_for_choice(page, "persona_selection")  # the open choice is untouched
+
+
 def test_a_product_added_with_the_form_is_selected(page: Page) -> None:
     page.goto("/")
     page.get_by_text("Add a product").click()

@@ -29,8 +29,10 @@ MESSAGE_TYPES = (
     "ai_response_complete",
     "user_message",
     "selection_required",
+    "switch_theme",
 )
-"""The guide's message types, plus ``user_message`` and ``selection_required`` for full replays."""
+"""The guide's message types, plus ``user_message`` and ``selection_required`` for full replays
+and ``switch_theme`` (the chat asked for the light or dark theme)."""
 
 
 def _frame(
@@ -136,6 +138,10 @@ def to_frame(
             "jobId": job["jobId"],
         }
         return _frame("status_update", d.get("messageId"), {**data, "steps": [data]})
+    if t == EventType.THEME_SWITCHED:
+        theme = str(d["theme"])
+        data = {"theme": theme, "content": f"Switched to {theme} mode."}
+        return _frame("switch_theme", d.get("messageId") or f"theme-{event.seq}", data)
     if t == EventType.MEDIA_JOB_PROGRESSED:
         label = (
             "Generating your AI Video..."

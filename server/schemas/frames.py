@@ -185,6 +185,13 @@ class StaticAdResultData(ApiModel):
     offline: bool = Field(description="True when rendered by the local offline renderer")
 
 
+class SwitchThemeData(ApiModel):
+    """The theme the chat asked for, and the line to show for it."""
+
+    theme: Literal["light", "dark"]
+    content: str = Field(description='e.g. "Switched to dark mode."')
+
+
 # --- frames ------------------------------------------------------------------------------------
 
 
@@ -300,6 +307,14 @@ class SelectionRequiredFrame(ApiModel):
     data: SelectionRequiredData
 
 
+class SwitchThemeFrame(ApiModel):
+    """The marketer asked for the light or dark theme ("switch to dark mode"): apply it."""
+
+    type: Literal["switch_theme"]
+    message_id: str
+    data: SwitchThemeData
+
+
 ChatFrame = Annotated[
     AiResponseStartFrame
     | StatusUpdateFrame
@@ -314,7 +329,8 @@ ChatFrame = Annotated[
     | ErrorFrame
     | AiResponseCompleteFrame
     | UserMessageFrame
-    | SelectionRequiredFrame,
+    | SelectionRequiredFrame
+    | SwitchThemeFrame,
     Field(discriminator="type"),
 ]
 """One chat frame: an SSE ``data:`` line, an item of ``messages``, a WebSocket frame (+ ``seq``)."""

@@ -144,6 +144,7 @@ export class Conversation {
         break;
       case "switch_theme":
         setTheme(data.theme || frame.theme);
+        if (data.content) this.add(aiText(data.content));
         break;
       default:
         break; // a newer server's frame type: ignore rather than break the page
