@@ -20,7 +20,15 @@ from server.runs import RunRequest, ThreadBusyError
 from server.selection import answer_for, theme_request
 from server.services import Services
 
-__all__ = ["MessageCreate", "concepts_of", "names_of", "pending_of", "session_of", "submit_message"]
+__all__ = [
+    "MessageCreate",
+    "concepts_of",
+    "names_of",
+    "pending_of",
+    "resolve_message",
+    "session_of",
+    "submit_message",
+]
 
 
 class _Body(BaseModel):
@@ -64,7 +72,7 @@ def names_of(session: dict[str, Any]) -> dict[str, str]:
     return {"product": session["product"]["name"], "format": session["format"]}
 
 
-async def _resolve(
+async def resolve_message(
     services: Services, session: dict[str, Any], body: MessageCreate, run: RunRequest
 ) -> dict[str, Any] | None:
     """Turn the message into ``run``'s graph input at the session's current step.
@@ -142,11 +150,11 @@ async def submit_message(
     elif busy:
 
         async def prepare() -> None:
-            await _resolve(services, session, body, run)
+            await resolve_message(services, session, body, run)
 
         run.prepare = prepare
     else:
-        selection = await _resolve(services, session, body, run)
+        selection = await resolve_message(services, session, body, run)
     message = {
         "messageId": f"msg-{secrets.token_hex(6)}",
         "text": body.message,

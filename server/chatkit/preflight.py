@@ -57,7 +57,7 @@ from server.chatkit.widgets import CHOOSE_ACTION
 from server.errors import ApiError, conflict, not_found
 from server.runs import RunRequest
 from server.services import Services
-from server.turns import MessageCreate, _resolve, session_of
+from server.turns import MessageCreate, resolve_message, session_of
 from tools.catalog import DEMO_PRODUCTS
 from tools.creative.models import ProductInfo
 
@@ -182,10 +182,10 @@ async def _resolved(
     """What a chat message means at the guided thread's step (the Ad Forge API's rules)."""
     body = MessageCreate(message=text)
     if free:
-        return await _resolve(services, session, body, run)
+        return await resolve_message(services, session, body, run)
 
     async def prepare() -> None:  # queued: read against the step the previous run leaves
-        await _resolve(services, session, body, run)
+        await resolve_message(services, session, body, run)
 
     run.prepare = prepare
     return None

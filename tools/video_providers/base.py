@@ -27,6 +27,7 @@ from tools.jobs import JobError, MediaJobRequest
 __all__ = [
     "OnSubmitted",
     "Progress",
+    "ProgressReporter",
     "ProviderAvatar",
     "RenderedVideo",
     "VideoProvider",
@@ -198,3 +199,22 @@ class VideoProvider(Protocol):
     async def aclose(self) -> None:
         """Release connections; the provider is unusable afterwards."""
         ...
+
+
+class ProgressReporter:
+    """Forwards whole percents to a :data:`Progress` callback, clamped and only when they rise.
+
+    Providers estimate progress from different signals (frames written, elapsed time); this keeps
+    the promise of :data:`Progress` — never decreasing — in one place.
+    """
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._last = -1
+
+    async def __call__(self, percent: int) -> None:
+        """Report ``percent`` if it is above the last figure reported."""
+        percent = max(0, min(100, percent))
+        if self._progress is not None and percent > self._last:
+            self._last = percent
+            await self._progress(percent)

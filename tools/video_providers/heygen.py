@@ -48,6 +48,7 @@ from tools.video_providers._media import ensure_jpeg, extract_still, probe_video
 from tools.video_providers.base import (
     OnSubmitted,
     Progress,
+    ProgressReporter,
     ProviderAvatar,
     RenderedVideo,
     VideoProviderError,
@@ -166,7 +167,7 @@ class HeyGenProvider:
         on_submitted: OnSubmitted | None = None,
     ) -> RenderedVideo:
         """Submit (or resume ``provider_job_id``), poll until done, download into ``dest_dir``."""
-        report = _Reporter(progress)
+        report = ProgressReporter(progress)
         await report(0)
         video, thumb = dest_dir / f"{request.key}.mp4", dest_dir / f"{request.key}.jpg"
         if provider_job_id and video.is_file() and thumb.is_file():
@@ -261,7 +262,7 @@ class HeyGenProvider:
         body = await self._call("GET", path, retry=True, job=video_id)
         return parse_status(body, video_id)
 
-    async def _wait(self, video_id: str, report: _Reporter) -> Status:
+    async def _wait(self, video_id: str, report: ProgressReporter) -> Status:
         """Poll until the render completes; raise on failure or past ``render_timeout_s``."""
         self._nudges[video_id] = asyncio.Event()
         try:
@@ -269,7 +270,7 @@ class HeyGenProvider:
         finally:
             self._nudges.pop(video_id, None)
 
-    async def _poll(self, video_id: str, report: _Reporter) -> Status:
+    async def _poll(self, video_id: str, report: ProgressReporter) -> Status:
         started = time.monotonic()
         while True:
             status = await self._status(video_id)
@@ -352,7 +353,7 @@ class HeyGenProvider:
         thumb: Path,
         video_id: str,
         duration_s: float | None,
-        report: _Reporter,
+        report: ProgressReporter,
     ) -> RenderedVideo:
         """Check the MP4 is a real video, make sure a JPEG still exists, report 100."""
         try:
@@ -406,17 +407,3 @@ class HeyGenProvider:
                 raise bad_response(f"{method} {path} did not answer a JSON object", job)
             return body
         raise api_error(response, job)
-
-
-class _Reporter:
-    """Forwards whole percents to the caller's callback, only when they increase."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self._progress = progress
-        self._last = -1
-
-    async def __call__(self, percent: int) -> None:
-        percent = max(0, min(100, percent))
-        if self._progress is not None and percent > self._last:
-            self._last = percent
-            await self._progress(percent)
