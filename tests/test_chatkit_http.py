@@ -397,6 +397,12 @@ def test_stop_cancels_the_run_and_keeps_what_was_done(
             seen.append(stream_event)
             if stream_event.get("name") == "record_ad_asset":  # saved; the next call is slow
                 assert_error(openai.post("/chatkit", json=hello), 409, "run_in_progress")
+                # Stop while the slow reply is being written: once the model has been asked
+                # for it, the step that saved the asset is checkpointed (durability "sync").
+                deadline = time.monotonic() + 10
+                while not any(b["messages"][-1]["role"] == "tool" for b in fake.bodies()):
+                    assert time.monotonic() < deadline, "the model was never asked again"
+                    time.sleep(0.02)
                 break  # leaving the stream closes the connection: ChatKit's stop button
     stopped = time.monotonic()
 

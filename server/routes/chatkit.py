@@ -12,13 +12,19 @@ ChatKit has no other way to say stop. Work already done stays (see ``server.chat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 
+import server.chatkit as chatkit_protocol
 from server.auth import CurrentUser
-from server.chatkit import AdForgeChatKitServer, NotFoundError, StreamingResult, prepare
+from server.chatkit import NotFoundError, prepare
+
+if TYPE_CHECKING:
+    from chatkit.server import StreamingResult
+
+    from server.chatkit.server import AdForgeChatKitServer
 from server.chatkit.context import RequestContext
 from server.errors import ERROR_RESPONSES, ApiError
 from server.services import ServicesDep
@@ -51,12 +57,14 @@ def get_chatkit_server(request: Request, services: ServicesDep) -> AdForgeChatKi
     """One ChatKit server per app (and per set of services the lifespan opened)."""
     server: AdForgeChatKitServer | None = getattr(request.app.state, "chatkit_server", None)
     if server is None or server.services is not services:
-        server = AdForgeChatKitServer(services)
+        server = chatkit_protocol.AdForgeChatKitServer(services)
         request.app.state.chatkit_server = server
     return server
 
 
-ChatKitServerDep = Annotated[AdForgeChatKitServer, Depends(get_chatkit_server)]
+ChatKitServerDep = Annotated[Any, Depends(get_chatkit_server)]
+"""``Any`` for FastAPI, which evaluates the annotation when the route is defined; the class is
+imported on first use (see ``server.chatkit.__getattr__``)."""
 
 
 async def _cancel_when_cut(
@@ -100,7 +108,7 @@ async def chatkit(
         result = await server.process(body, ctx)
     except NotFoundError as error:
         raise ApiError(404, "not_found", str(error)) from error
-    if isinstance(result, StreamingResult):
+    if isinstance(result, chatkit_protocol.StreamingResult):
         return StreamingResponse(
             _cancel_when_cut(result, server, ctx),
             media_type="text/event-stream",
