@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from tools.image_providers.base import (
     PROMPT_MAX_CHARS,
@@ -30,15 +31,41 @@ from tools.image_providers.base import (
     parse_resolution,
 )
 from tools.image_providers.offline import OFFLINE_IMAGE_MODEL, OfflineImageProvider
-from tools.image_providers.openai_images import (
-    DEFAULT_IMAGE_MAX_RETRIES,
-    DEFAULT_IMAGE_MODEL,
-    DEFAULT_IMAGE_TIMEOUT_S,
-    IMAGE_QUALITIES,
-    ImageQuality,
-    OpenAIImageProvider,
-)
 from tools.image_providers.sizes import fit_to_size, plan_generation_size
+
+if TYPE_CHECKING:
+    from tools.image_providers.openai_images import (
+        DEFAULT_IMAGE_MAX_RETRIES,
+        DEFAULT_IMAGE_MODEL,
+        DEFAULT_IMAGE_TIMEOUT_S,
+        IMAGE_QUALITIES,
+        ImageQuality,
+        OpenAIImageProvider,
+    )
+
+_OPENAI_NAMES = frozenset(
+    {
+        "DEFAULT_IMAGE_MAX_RETRIES",
+        "DEFAULT_IMAGE_MODEL",
+        "DEFAULT_IMAGE_TIMEOUT_S",
+        "IMAGE_QUALITIES",
+        "ImageQuality",
+        "OpenAIImageProvider",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """The OpenAI provider's names, imported on first use.
+
+    The ``openai`` SDK takes ~0.4 s to import and an offline server never needs it.
+    """
+    if name in _OPENAI_NAMES:
+        from tools.image_providers import openai_images
+
+        return getattr(openai_images, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = (
     "DEFAULT_IMAGE_MAX_RETRIES",
@@ -83,6 +110,8 @@ def image_provider_from_env(env: Mapping[str, str] | None = None) -> ImageProvid
         log.info("images: offline static-ad composer (no network)")
         return OfflineImageProvider()
     if choice == "openai":
+        from tools.image_providers.openai_images import OpenAIImageProvider
+
         provider = OpenAIImageProvider.from_env(env)
         log.info("images: %r", provider)
         return provider
