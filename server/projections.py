@@ -1,6 +1,9 @@
-"""Read models folded from the event log: sessions (with selections and step), transcript, jobs.
+"""Read models folded from the event log: sessions (with selections and step) and transcripts.
 
-Each is a pure fold ``apply(view, event) -> view`` over a dict keyed by session or job id;
+(Media jobs are durable rows in ``media_jobs`` — ``server.jobs`` — because a worker must claim
+them atomically; the gallery is ``server.gallery``, the ChatKit view ``server.chatkit``.)
+
+Each is a pure fold ``apply(view, event) -> view`` over a dict keyed by session id;
 ``server.events.rebuild`` replays one from position 0 and must equal the incremental view.
 """
 
@@ -12,7 +15,7 @@ from server.adapters.adforge import to_frame
 from server.domain.events import EventType
 from server.events import RecordedEvent
 
-__all__ = ["JobsProjection", "SessionsProjection", "TranscriptProjection"]
+__all__ = ["SessionsProjection", "TranscriptProjection"]
 
 View = dict[str, dict[str, Any]]
 _STEP_OF_CHOICE = {"persona_selection", "angle_selection", "script_selection"}
@@ -110,55 +113,3 @@ class TranscriptProjection:
         if frame["type"] == "error":
             message["content"] = frame["message"]
         return {**view, event.thread_id: [*view.get(event.thread_id, []), message]}
-
-
-class JobsProjection:
-    """Media jobs by id: queued → completed | failed, with their owner's session."""
-
-    name = "jobs"
-
-    def initial(self) -> View:
-        """No jobs yet."""
-        return {}
-
-    def apply(self, view: View, event: RecordedEvent) -> View:
-        """Track a job's lifecycle from the events about it."""
-        d = event.data
-        if event.type == EventType.MEDIA_JOB_REQUESTED:
-            job = d["job"]
-            record = {
-                "jobId": job["jobId"],
-                "sessionId": event.thread_id,
-                "kind": job["kind"],
-                "status": "queued",
-                "estimatedTime": f"{job['estimatedSeconds']}s",
-                "createdAt": event.created_at,
-                "updatedAt": event.created_at,
-                "request": job,
-            }
-            return {**view, job["jobId"]: {**view.get(job["jobId"], {}), **record}}
-        if event.type == EventType.MEDIA_JOB_COMPLETED:
-            job_id = d["result"].get("jobId")
-            if job_id in view:
-                return {
-                    **view,
-                    job_id: {
-                        **view[job_id],
-                        "status": "completed",
-                        "result": d["result"],
-                        "updatedAt": event.created_at,
-                    },
-                }
-        if event.type == EventType.MEDIA_JOB_FAILED:
-            job_id = d["error"].get("jobId")
-            if job_id in view:
-                return {
-                    **view,
-                    job_id: {
-                        **view[job_id],
-                        "status": "failed",
-                        "error": d["error"],
-                        "updatedAt": event.created_at,
-                    },
-                }
-        return view

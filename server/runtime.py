@@ -18,7 +18,7 @@ from server.gallery import AssetsProjection
 from server.jobs import JobWorker, open_job_store
 from server.persistence import open_checkpointer
 from server.products import open_product_store
-from server.projections import JobsProjection, SessionsProjection, TranscriptProjection
+from server.projections import SessionsProjection, TranscriptProjection
 from server.runs import RunManager
 from server.services import Services
 from server.settings import Settings
@@ -58,7 +58,6 @@ async def open_runtime(settings: Settings) -> AsyncIterator[ServerRuntime]:
             [
                 SessionsProjection(),
                 TranscriptProjection(),
-                JobsProjection(),
                 AssetsProjection(),
                 ChatKitProjection(),
             ],

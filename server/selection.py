@@ -12,13 +12,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["CONTEXT_KEYS", "answer_for", "theme_request"]
+__all__ = ["CHOICE_NOUNS", "CONTEXT_KEYS", "answer_for", "selection_summary", "theme_request"]
 
 CONTEXT_KEYS = {
     "persona_selection": ("selectedPersona", "persona"),
     "angle_selection": ("selectedAngle", "angle"),
     "script_selection": ("selectedPsychology", "selectedScript", "psychology", "script"),
 }
+CHOICE_NOUNS = {
+    "persona_selection": ("Target", "persona"),
+    "angle_selection": ("Angle", "angle"),
+    "script_selection": ("Script", "script"),
+}
+"""Per choice: the guide's summary label ("Target: …") and the noun of "Selected persona: …"."""
+
+
+def selection_summary(kind: str, value: str) -> dict[str, Any]:
+    """The guide's ``selection`` of a user message that picked ``value`` at choice ``kind``."""
+    return {"isSelection": True, "label": CHOICE_NOUNS[kind][0], "value": value}
+
+
 _PREFIX = re.compile(
     r"^\s*selected\s+(persona|angle|script|psychology|concept)\s*:\s*", re.IGNORECASE
 )

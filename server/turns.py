@@ -17,14 +17,14 @@ from server.auth import User
 from server.domain.events import EventType, event
 from server.errors import conflict, not_found
 from server.runs import RunRequest, ThreadBusyError
-from server.selection import answer_for, theme_request
+from server.selection import answer_for, selection_summary, theme_request
 from server.services import Services
 
 __all__ = [
     "MessageCreate",
-    "concepts_of",
     "names_of",
     "pending_of",
+    "plan_turn",
     "resolve_message",
     "session_of",
     "submit_message",
@@ -59,12 +59,6 @@ async def pending_of(
     """The interrupts the session waits on and its next nodes, from graph state (the authority)."""
     snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
     return list(snapshot.interrupts), tuple(snapshot.next)
-
-
-async def concepts_of(services: Services, session_id: str) -> list[dict[str, Any]]:
-    """The scripts the session offers (graph state), with their full text."""
-    snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
-    return list(snapshot.values.get("concepts") or [])
 
 
 def names_of(session: dict[str, Any]) -> dict[str, str]:
@@ -107,13 +101,8 @@ async def resolve_message(
         )
         if "optionId" not in run.payload:
             return None
-        label = {
-            "persona_selection": "Target",
-            "angle_selection": "Angle",
-            "script_selection": "Script",
-        }[pending["kind"]]
         chosen = next(o for o in pending["options"] if o["id"] == run.payload["optionId"])
-        return {"isSelection": True, "label": label, "value": chosen["label"]}
+        return selection_summary(pending["kind"], chosen["label"])
     if interrupts:
         raise conflict(
             "render_in_progress",
@@ -122,6 +111,29 @@ async def resolve_message(
     raise conflict(
         "session_completed", "this session is complete; start a new session for another ad"
     )
+
+
+async def plan_turn(
+    services: Services, session: dict[str, Any], body: MessageCreate, run: RunRequest, *, now: bool
+) -> dict[str, Any] | None:
+    """Decide what ``run`` does with the message; shared by the Ad Forge API and ChatKit.
+
+    A theme request ("switch to dark mode") runs no graph step, whatever the step. Otherwise the
+    message is read against the current step now, or — for a run queued behind another — when
+    the run starts, against the step the previous run left (``RunRequest.prepare``). Returns the
+    selection summary of a message read now that picked an option.
+    """
+    if theme := theme_request(body.message):
+        run.kind, run.payload = "theme", {"theme": theme}
+        return None
+    if now:
+        return await resolve_message(services, session, body, run)
+
+    async def prepare() -> None:
+        await resolve_message(services, session, body, run)
+
+    run.prepare = prepare
+    return None
 
 
 async def submit_message(
@@ -144,17 +156,7 @@ async def submit_message(
     run = RunRequest(
         thread_id=session_id, user_id=user.id, kind="start", product_name=session["product"]["name"]
     )
-    selection: dict[str, Any] | None = None
-    if theme := theme_request(body.message):
-        run.kind, run.payload = "theme", {"theme": theme}
-    elif busy:
-
-        async def prepare() -> None:
-            await resolve_message(services, session, body, run)
-
-        run.prepare = prepare
-    else:
-        selection = await resolve_message(services, session, body, run)
+    selection = await plan_turn(services, session, body, run, now=not busy)
     message = {
         "messageId": f"msg-{secrets.token_hex(6)}",
         "text": body.message,

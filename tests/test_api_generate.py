@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,6 @@ from server.schemas.generate import (
     AnglePublic,
     ConceptPublic,
     PersonaPublic,
-    VideoCreate,
-    VideoJobPublic,
 )
 from tests.test_auth_errors import KEYS, api_client, assert_error, bearer
 from tools.catalog import find_product
@@ -230,15 +229,6 @@ def test_public_models_carry_every_wire_field() -> None:
 # --- videos ------------------------------------------------------------------------------------
 
 
-def test_video_without_a_job_worker_is_a_retryable_503(client: TestClient) -> None:
-    if hasattr(client.app.state, "jobs"):  # type: ignore[attr-defined]
-        del client.app.state.jobs  # type: ignore[attr-defined]
-    response = client.post("/api/videos/generate", json={**VIDEO, "avatarId": "avatar-female-45"})
-    assert response.status_code == 503
-    assert_error(response.json(), "jobs_unavailable", retryable=True)
-    assert response.json()["message"] == "video rendering is not enabled yet"
-
-
 @pytest.mark.parametrize(
     "body",
     [
@@ -260,19 +250,20 @@ def test_video_with_an_unknown_avatar_is_404(client: TestClient) -> None:
     assert_error(response.json(), "not_found")
 
 
-def test_video_is_handed_to_the_job_worker(client: TestClient) -> None:
-    received: list[tuple[str, VideoCreate]] = []
-
-    class Jobs:
-        async def submit_video(self, user_id: str, request: VideoCreate) -> VideoJobPublic:
-            received.append((user_id, request))
-            return VideoJobPublic(job_id="job-1", estimated_time="40s")
-
-    client.app.state.jobs = Jobs()  # type: ignore[attr-defined]
+def test_a_video_without_a_session_renders_once_as_a_durable_job(client: TestClient) -> None:
     body = {**VIDEO, "script": {**VIDEO["script"], "body": "One string body."}}  # type: ignore[dict-item]
     response = client.post("/api/videos/generate", json=body)
     assert response.status_code == 202
-    assert response.json() == {"jobId": "job-1", "status": "queued", "estimatedTime": "40s"}
-    [(user_id, request)] = received
-    assert user_id == "local" and request.resolution == "1080x1920"
-    assert request.script.to_parts().body == ["One string body."]
+    queued = response.json()
+    assert queued["status"] in {"queued", "running"} and queued["estimatedTime"].endswith("s")
+    again = client.post("/api/videos/generate", json=body).json()
+    assert again["jobId"] == queued["jobId"]  # the same request is the same job
+
+    deadline = time.monotonic() + 120
+    while (job := client.get(f"/api/jobs/{queued['jobId']}").json())["status"] != "completed":
+        assert job["status"] in {"queued", "in_progress"}, job
+        assert time.monotonic() < deadline, "the render never finished"
+        time.sleep(0.2)
+    assert job["attempts"] == 1 and job["result"]["resolution"] == "1080x1920"
+    video = client.get(job["result"]["url"])
+    assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"

@@ -41,7 +41,7 @@ async def test_a_job_id_names_one_row_however_often_it_is_created(jobs: JobStore
     record = await jobs.get("job-1")
     assert record is not None and record.status == "queued" and record.attempts == 0
     assert record.callback_url == "http://example.test/hook"  # the first URL given is kept
-    assert [r.job_id for r in await jobs.for_session("sess-1")] == ["job-1"]
+    assert await jobs.known(["job-1", "job-2"]) == {"job-1"}
 
 
 async def test_only_jobs_with_a_request_are_claimed_and_each_only_once(

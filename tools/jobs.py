@@ -18,6 +18,7 @@ from tools.ids import stable_id
 __all__ = [
     "IMAGE_RESOLUTIONS",
     "VIDEO_RESOLUTIONS",
+    "parse_resolution",
     "JobError",
     "MediaJobOutcome",
     "MediaJobRequest",
@@ -113,3 +114,11 @@ def media_job_id(
 def estimate_seconds(kind: MediaKind, words: int) -> int:
     """A rough wait to show the user: renders scale with script length."""
     return 5 if kind == "image" else max(20, min(90, 10 + words // 2))
+
+
+def parse_resolution(resolution: str) -> tuple[int, int]:
+    """``"1080x1350"`` (as job requests and the assistant tool carry it) → ``(1080, 1350)``."""
+    width, sep, height = resolution.strip().lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit():
+        raise ValueError(f"resolution must look like 1080x1350, got {resolution!r}")
+    return int(width), int(height)

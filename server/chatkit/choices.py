@@ -15,17 +15,11 @@ from server.chatkit.context import RequestContext, Turn
 from server.chatkit.view import ThreadView
 from server.errors import ApiError, conflict
 from server.runs import RunRequest
-from server.selection import CONTEXT_KEYS, answer_for
+from server.selection import CHOICE_NOUNS, CONTEXT_KEYS, answer_for, selection_summary
 from server.services import Services
 from server.turns import pending_of, session_of
 
 __all__ = ["answer_turn"]
-
-_LABELS = {
-    "persona_selection": ("Target", "persona"),
-    "angle_selection": ("Angle", "angle"),
-    "script_selection": ("Script", "script"),
-}
 
 
 async def answer_turn(
@@ -52,7 +46,7 @@ async def answer_turn(
         )
     pending: dict[str, Any] = interrupts[0].value
     kind = str(pending.get("kind"))
-    if kind not in _LABELS:
+    if kind not in CHOICE_NOUNS:
         raise conflict("choice_not_pending", "the thread is waiting for a render, not a choice")
     options = {str(o["id"]): str(o.get("label")) for o in pending.get("options") or []}
     if option_id is not None:
@@ -65,12 +59,12 @@ async def answer_turn(
         answer = answer_for(pending, "", {CONTEXT_KEYS[kind][0]: option_id})
     else:
         answer = answer_for(pending, text or "", {})
-    label, noun = _LABELS[kind]
+    noun = CHOICE_NOUNS[kind][1]
     selection: dict[str, Any] | None = None
     said = text or ""
     if "optionId" in answer:
         chosen = options[answer["optionId"]]
-        selection = {"isSelection": True, "label": label, "value": chosen}
+        selection = selection_summary(kind, chosen)
         said = f"Selected {noun}: {chosen}"
     session = session_of(services, ctx.user, thread.id)
     run = RunRequest(

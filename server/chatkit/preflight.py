@@ -57,7 +57,7 @@ from server.chatkit.widgets import CHOOSE_ACTION
 from server.errors import ApiError, conflict, not_found
 from server.runs import RunRequest
 from server.services import Services
-from server.turns import MessageCreate, resolve_message, session_of
+from server.turns import MessageCreate, plan_turn, session_of
 from tools.catalog import DEMO_PRODUCTS
 from tools.creative.models import ProductInfo
 
@@ -180,15 +180,7 @@ async def _resolved(
     free: bool,
 ) -> dict[str, Any] | None:
     """What a chat message means at the guided thread's step (the Ad Forge API's rules)."""
-    body = MessageCreate(message=text)
-    if free:
-        return await resolve_message(services, session, body, run)
-
-    async def prepare() -> None:  # queued: read against the step the previous run leaves
-        await resolve_message(services, session, body, run)
-
-    run.prepare = prepare
-    return None
+    return await plan_turn(services, session, MessageCreate(message=text), run, now=free)
 
 
 async def _create(services: Services, ctx: RequestContext, req: ThreadsCreateReq) -> None:

@@ -139,21 +139,26 @@ class JobStore:
             await self._conn.commit()
         return [JobRecord._of(r) for r in rows]
 
+    async def _read(self, where: str, params: tuple[Any, ...] = ()) -> list[JobRecord]:
+        # Under the write lock and fully fetched: a statement left open on this connection while
+        # a write commits would fail that commit (see server/routes/health.py).
+        async with self._lock:
+            rows = await self._conn.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM media_jobs WHERE {where}", params
+            )
+        return [JobRecord._of(r) for r in rows]
+
     async def get(self, job_id: str) -> JobRecord | None:
         """The job, or None."""
-        cursor = await self._conn.execute(
-            f"SELECT {_COLUMNS} FROM media_jobs WHERE job_id = ?", (job_id,)
-        )
-        row = await cursor.fetchone()
-        return JobRecord._of(row) if row else None
+        found = await self._read("job_id = ?", (job_id,))
+        return found[0] if found else None
 
-    async def for_session(self, session_id: str) -> list[JobRecord]:
-        """A session's jobs, oldest first."""
-        cursor = await self._conn.execute(
-            f"SELECT {_COLUMNS} FROM media_jobs WHERE session_id = ? ORDER BY created_at",
-            (session_id,),
-        )
-        return [JobRecord._of(r) for r in await cursor.fetchall()]
+    async def known(self, job_ids: list[str]) -> set[str]:
+        """Which of ``job_ids`` have a row already."""
+        if not job_ids:
+            return set()
+        marks = ", ".join("?" * len(job_ids))
+        return {r.job_id for r in await self._read(f"job_id IN ({marks})", tuple(job_ids))}
 
     async def create(
         self,
@@ -257,17 +262,11 @@ class JobStore:
 
     async def finished(self) -> list[JobRecord]:
         """Every completed or failed job (start-up reconciliation with waiting threads)."""
-        cursor = await self._conn.execute(
-            f"SELECT {_COLUMNS} FROM media_jobs WHERE status IN ('completed', 'failed')"
-        )
-        return [JobRecord._of(r) for r in await cursor.fetchall()]
+        return await self._read("status IN ('completed', 'failed')")
 
     async def pending_webhooks(self) -> list[JobRecord]:
         """Finished jobs whose callback has not been delivered yet."""
-        cursor = await self._conn.execute(
-            f"SELECT {_COLUMNS} FROM media_jobs WHERE webhook_state = 'pending'"
-        )
-        return [JobRecord._of(r) for r in await cursor.fetchall()]
+        return await self._read("webhook_state = 'pending'")
 
     async def set_webhook(self, job_id: str, state: WebhookState, attempts: int) -> None:
         """Record a delivery attempt's outcome."""

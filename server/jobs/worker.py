@@ -26,8 +26,14 @@ from server.events import EventStore
 from server.jobs.store import JobRecord, JobStore
 from server.jobs.webhooks import WebhookDispatcher, WebhookPolicy
 from server.runs import RunManager, RunRequest
-from tools.image_providers import ImageProvider, ImageProviderError, ImageRequest
-from tools.jobs import MediaJobRequest, estimate_seconds
+from tools.ids import stable_id
+from tools.image_providers import (
+    GeneratedImage,
+    ImageProvider,
+    ImageProviderError,
+    ImageRequest,
+)
+from tools.jobs import MediaJobRequest, ScriptParts, estimate_seconds, parse_resolution
 from tools.media import MediaRenderError
 from tools.video_providers import (
     RenderedVideo,
@@ -36,7 +42,7 @@ from tools.video_providers import (
     VideoRenderRequest,
 )
 
-__all__ = ["JobWorker", "video_result"]
+__all__ = ["JobWorker", "image_result", "video_result"]
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +66,22 @@ def video_result(job: MediaJobRequest, video: RenderedVideo) -> dict[str, Any]:
     }
 
 
+def image_result(thread_id: str, job_id: str, image: GeneratedImage) -> dict[str, Any]:
+    """The ``MediaResult`` of a generated image, with its URL under ``/media/<thread>/``."""
+    return {
+        "kind": "image",
+        "url": f"/media/{thread_id}/{image.path.name}",
+        "format": "jpeg" if image.content_type == "image/jpeg" else "png",
+        "resolution": f"{image.width}x{image.height}",
+        "jobId": job_id,
+        "provider": image.provider,
+        "offline": image.offline,
+    }
+
+
 def _image_error(error: ImageProviderError | MediaRenderError) -> dict[str, Any]:
     if isinstance(error, ImageProviderError):
-        return {"code": error.code, "message": error.message, "retryable": error.retryable}
+        return {k: v for k, v in error.as_dict().items() if k in ("code", "message", "retryable")}
     return {"code": "render_failed", "message": str(error)[:500], "retryable": True}
 
 
@@ -154,17 +173,73 @@ class JobWorker:
             .graphs["ad_assistant"]
             .aget_state({"configurable": {"thread_id": request.thread_id}})
         )
-        for image in snapshot.values.get("image_requests") or []:
-            record = await self.jobs.create(
+        requests = list(snapshot.values.get("image_requests") or [])
+        known = await self.jobs.known([str(image["id"]) for image in requests])
+        for image in requests:  # the list only grows: only new requests get a row
+            if str(image["id"]) in known:
+                continue
+            await self.jobs.create(
                 str(image["id"]),
                 user_id=request.user_id,
                 session_id=request.thread_id,
                 kind="image",
                 estimated_seconds=estimate_seconds("image", 0),
             )
-            if record.request is None:
-                await self.jobs.attach_request(record.job_id, {"source": "assistant", **image})
+            await self.jobs.attach_request(str(image["id"]), {"source": "assistant", **image})
         self._wake.set()
+
+    async def submit_standalone_video(
+        self,
+        user_id: str,
+        script: ScriptParts,
+        product_name: str,
+        resolution: str,
+        avatar_id: str | None,
+    ) -> JobRecord:
+        """Queue a render with no session (``POST /api/videos/generate``); idempotent.
+
+        The same user asking for the same script, product, size and presenter gets the same job
+        (its id is derived from all of them), so a retried request never renders twice. The
+        user's renders share one media folder; nothing waits on them, so nothing is resumed.
+        """
+        owner = stable_id("videos", user_id)
+        job_id = stable_id(
+            "job",
+            user_id,
+            product_name,
+            script.hook,
+            *script.body,
+            script.cta,
+            resolution,
+            avatar_id or "-",
+        )
+        words = len(" ".join([script.hook, *script.body, script.cta]).split())
+        job = MediaJobRequest(
+            job_id=job_id,
+            kind="video",
+            thread_id=owner,
+            concept_id=job_id,
+            product_name=product_name,
+            title=script.hook[:80],
+            script=script,
+            headline=script.hook[:80],
+            primary_text=" ".join(script.body),
+            call_to_action=script.cta,
+            resolution=resolution,
+            avatar_id=avatar_id,
+            estimated_seconds=estimate_seconds("video", words),
+        )
+        await self.jobs.create(
+            job_id,
+            user_id=user_id,
+            session_id=owner,
+            kind="video",
+            estimated_seconds=job.estimated_seconds,
+        )
+        record = await self.jobs.attach_request(job_id, job.model_dump(mode="json", by_alias=True))
+        assert record is not None
+        self._wake.set()
+        return record
 
     # --- work -----------------------------------------------------------------------------------
 
@@ -230,7 +305,7 @@ class JobWorker:
 
     async def _render_image(self, job: MediaJobRequest, folder: Path) -> dict[str, Any]:
         await self.jobs.set_provider(job.job_id, self.images.name, None)
-        width, height = (int(v) for v in job.resolution.split("x"))
+        width, height = parse_resolution(job.resolution)
         image = await self.images.generate(
             ImageRequest(
                 prompt=f"{job.product_name} ad, {job.title}: {job.headline}",
@@ -244,21 +319,13 @@ class JobWorker:
             ),
             folder,
         )
-        return {
-            "kind": "image",
-            "url": f"/media/{job.thread_id}/{image.path.name}",
-            "format": "jpeg" if image.content_type == "image/jpeg" else "png",
-            "resolution": f"{image.width}x{image.height}",
-            "jobId": job.job_id,
-            "provider": image.provider,
-            "offline": image.offline,
-        }
+        return image_result(job.thread_id, job.job_id, image)
 
     async def _run_assistant_image(self, record: JobRecord) -> None:
         """Render an image the assistant queued and show it in the thread (nothing resumes)."""
         assert record.request is not None
         image = record.request
-        width, height = (int(v) for v in str(image["size"]).split("x"))
+        width, height = parse_resolution(str(image["size"]))
         folder = self.media_dir / record.session_id
         folder.mkdir(parents=True, exist_ok=True)
         await self.jobs.set_provider(record.job_id, self.images.name, None)
@@ -285,15 +352,7 @@ class JobWorker:
                 record.session_id, EventType.IMAGE_FAILED, {**base, "error": failure}
             )
             return
-        result = {
-            "kind": "image",
-            "url": f"/media/{record.session_id}/{made.path.name}",
-            "format": "jpeg" if made.content_type == "image/jpeg" else "png",
-            "resolution": f"{made.width}x{made.height}",
-            "jobId": record.job_id,
-            "provider": made.provider,
-            "offline": made.offline,
-        }
+        result = image_result(record.session_id, record.job_id, made)
         await self.jobs.finish(record.job_id, result=result)
         await self._append(record.session_id, EventType.IMAGE_GENERATED, {**base, **result})
 

@@ -9,9 +9,8 @@ earlier choices in the request. ``/api/videos/generate`` hands a script to the m
 from __future__ import annotations
 
 import logging
-from typing import Protocol, runtime_checkable
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
 from graph.models import load_chat_model, parse_model_spec
 from graph.steps import Proposal, propose
@@ -36,11 +35,11 @@ from server.schemas.generate import (
     VideoCreate,
     VideoJobPublic,
 )
+from server.services import ServicesDep
 from server.settings import Settings
-from tools.avatars import find_avatar
 from tools.creative.models import CreativeBrief, CreativeTask, ProductInfo
 
-__all__ = ["VideoJobSubmitter", "router"]
+__all__ = ["router"]
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +50,6 @@ _GENERATION_ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 router = APIRouter(prefix="/api", tags=["generate"], responses=_GENERATION_ERRORS)
-
-
-@runtime_checkable
-class VideoJobSubmitter(Protocol):
-    """What the media job worker provides as ``app.state.jobs`` to take video requests."""
-
-    async def submit_video(self, user_id: str, request: VideoCreate) -> VideoJobPublic:
-        """Queue (idempotently) a render of ``request`` owned by ``user_id``."""
-        ...
 
 
 async def _product(body: GenerateBase, user: User, store: ProductStore) -> ProductInfo:
@@ -191,24 +181,24 @@ async def generate_scripts(
     "/videos/generate",
     response_model=VideoJobPublic,
     status_code=status.HTTP_202_ACCEPTED,
-    responses={503: {"model": ErrorPublic, "description": "No job worker is running"}},
-    summary="Queue a video render of a script",
+    summary="Queue a video render of a script (no session needed)",
 )
-async def generate_video(body: VideoCreate, user: CurrentUser, request: Request) -> VideoJobPublic:
-    """Validate the request and hand it to the media job worker.
+async def generate_video(
+    body: VideoCreate, user: CurrentUser, services: ServicesDep
+) -> VideoJobPublic:
+    """Queue the render as a durable media job; poll ``GET /api/jobs/{jobId}`` for the result.
 
-    The worker plugs in by setting ``app.state.jobs`` to a ``VideoJobSubmitter`` in the lifespan;
-    its ``submit_video`` owns idempotency, ownership and the estimate. Until a worker is installed
-    the route still validates everything it can (body, avatar) and then answers a retryable 503
-    ``jobs_unavailable``, so a client learns about a bad request before it learns about the wait.
+    The same request twice answers the same job (renders are idempotent by their inputs).
     """
-    if body.avatar_id is not None and find_avatar(body.avatar_id) is None:
+    if body.avatar_id is not None and body.avatar_id not in {
+        a.id for a in await services.worker.video.list_avatars()
+    }:
         raise not_found("avatar", body.avatar_id)
-    jobs = getattr(request.app.state, "jobs", None)
-    if jobs is None:
-        raise ApiError(
-            503, "jobs_unavailable", "video rendering is not enabled yet", retryable=True
-        )
-    if not isinstance(jobs, VideoJobSubmitter):
-        raise TypeError(f"app.state.jobs ({type(jobs).__name__}) has no submit_video")
-    return await jobs.submit_video(user.id, body)
+    record = await services.worker.submit_standalone_video(
+        user.id, body.script.to_parts(), body.product_name, body.resolution, body.avatar_id
+    )
+    return VideoJobPublic(
+        job_id=record.job_id,
+        status="running" if record.status == "in_progress" else record.status,
+        estimated_time=f"{record.estimated_seconds}s",
+    )

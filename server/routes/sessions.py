@@ -19,13 +19,13 @@ from server.adapters.adforge import to_frame
 from server.auth import CurrentUser
 from server.domain.events import EventType, event
 from server.errors import ApiError, conflict, not_found
-from server.runs import RunRequest
+from server.runs import RunRequest, ThreadBusyError
 from server.schemas.frames import frame_responses
+from server.selection import selection_summary
 from server.services import ServicesDep
 from server.sse import check_cursor, cursor_from, replay_start, stream_session
 from server.turns import (
     MessageCreate,
-    concepts_of,
     names_of,
     pending_of,
     session_of,
@@ -262,7 +262,8 @@ async def create_video(
 ) -> JobQueued:
     """Answer the script choice with a render action; the job id is known before the run ends."""
     session = session_of(services, user, session_id)
-    interrupts, _ = await pending_of(services, session_id)
+    snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
+    interrupts = list(snapshot.interrupts)
     if (
         not interrupts
         or interrupts[0].value.get("kind") != "script_selection"
@@ -296,7 +297,7 @@ async def create_video(
     message = {
         "messageId": f"msg-{secrets.token_hex(6)}",
         "text": f"Selected script: {label}",
-        "selection": {"isSelection": True, "label": "Script", "value": label},
+        "selection": selection_summary("script_selection", label),
         "step": "media_generation",
     }
     await services.store.append(
@@ -313,9 +314,14 @@ async def create_video(
     kind: Literal["video", "image"] = "video" if video else "image"
     job_id = media_job_id(session_id, body.script_id, kind, resolution, answer.get("avatarId"))
     # The same script-length estimate the workflow records on the job, so both answers agree.
-    concept = next(c for c in await concepts_of(services, session_id) if c["id"] == body.script_id)
+    concepts = snapshot.values.get("concepts") or []
+    concept = next(c for c in concepts if c["id"] == body.script_id)
     seconds = estimate_seconds(kind, word_count(concept.get("fullScript", "")))
-    # The row exists before the run reaches the job, so polling the id at once finds it.
+    try:
+        services.runs.submit(run)
+    except ThreadBusyError as error:  # another message started a run meanwhile
+        raise conflict("run_in_progress", str(error)) from error
+    # The row exists long before the run reaches the job, so polling the id at once finds it.
     record = await services.jobs.create(
         job_id,
         user_id=user.id,
@@ -324,7 +330,6 @@ async def create_video(
         estimated_seconds=seconds,
         callback_url=str(body.callback_url) if body.callback_url else None,
     )
-    services.runs.submit(run)
     return JobQueued(job_id=job_id, status=record.status, estimated_time=f"{seconds}s")
 
 

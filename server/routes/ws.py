@@ -99,10 +99,8 @@ async def _handle(services: Services, user: User, session_id: str, raw: str) -> 
 
 
 async def _send_frames(
-    websocket: WebSocket, services: Services, session_id: str, cursor: int
+    websocket: WebSocket, services: Services, session_id: str, names: dict[str, str], cursor: int
 ) -> None:
-    session = services.projections.view("sessions")[session_id]
-    names = names_of(dict(session))
     async with aclosing(follow(services.store, session_id, after_seq=cursor)) as events:
         async for recorded in events:
             frame = to_frame(recorded, product_name=names["product"], format_name=names["format"])
@@ -126,14 +124,16 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
     try:
         keys = parse_api_keys(websocket.app.state.runtime.settings.api_keys)
         user = user_for_token(keys, _token(websocket))
-        session_of(services, user, session_id)
+        session = session_of(services, user, session_id)
         cursor = await replay_start(services.store, session_id, _cursor(websocket))
     except ApiError as error:
         await websocket.send_json(_error(error.code, error.message, retryable=error.retryable))
         await websocket.close(code=4000 + error.status, reason=error.code)
         return
     tasks = [
-        asyncio.create_task(_send_frames(websocket, services, session_id, cursor)),
+        asyncio.create_task(
+            _send_frames(websocket, services, session_id, names_of(session), cursor)
+        ),
         asyncio.create_task(_receive_messages(websocket, services, user, session_id)),
     ]
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from tools.ids import stable_id
+from tools.jobs import parse_resolution
 from tools.media import PLATFORM_SIZES
 from tools.media.layout import Box
 
@@ -202,14 +203,6 @@ class ImageProvider(Protocol):
             ImageProviderError: for every failure the caller should report rather than crash on.
         """
         ...
-
-
-def parse_resolution(resolution: str) -> tuple[int, int]:
-    """``"1080x1350"`` (as job requests and the assistant tool carry it) → ``(1080, 1350)``."""
-    width, sep, height = resolution.strip().lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit():
-        raise ValueError(f"resolution must look like 1080x1350, got {resolution!r}")
-    return int(width), int(height)
 
 
 def output_path(request: ImageRequest, dest: Path) -> Path:

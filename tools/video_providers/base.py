@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from tools.avatars import Avatar
-from tools.jobs import JobError, MediaJobRequest
+from tools.jobs import JobError, MediaJobRequest, parse_resolution
 
 __all__ = [
     "OnSubmitted",
@@ -132,7 +132,7 @@ class VideoRenderRequest:
     @classmethod
     def from_job(cls, job: MediaJobRequest) -> VideoRenderRequest:
         """The render a workflow's video job asks for."""
-        width, height = (int(v) for v in job.resolution.split("x"))
+        width, height = parse_resolution(job.resolution)
         return cls(
             key=job.job_id,
             hook=job.script.hook,
