@@ -272,8 +272,7 @@ def apply(view: ThreadView | None, event: RecordedEvent) -> tuple[ThreadView | N
     """
     if event.type in _STARTS:
         return _started(view, event), []
-    if view is None or event.seq <= view.last_seq:
-        return view, []
-    view = replace(view, last_seq=event.seq)
     handler = _HANDLERS.get(event.type)
-    return handler(view, event) if handler is not None else (view, [])
+    if view is None or handler is None or event.seq <= view.last_seq:
+        return view, []  # unchanged, so the projection copies nothing for events it ignores
+    return handler(replace(view, last_seq=event.seq), event)

@@ -26,7 +26,7 @@ from server.domain.events import EventType
 from server.events import RecordedEvent
 from tools.ids import stable_id
 
-__all__ = ["WORKFLOW_STEPS"]
+__all__ = ["WORKFLOW_STEPS", "choice_item"]
 
 _PROPOSALS = {
     EventType.PERSONAS_PROPOSED: ("persona_selection", "audiences"),
@@ -63,9 +63,10 @@ def _impact(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Ch
     return add_item(view, items.assistant_message(view.id, item_id, event.created_at, text))
 
 
-def _choice_item(
+def choice_item(
     view: ThreadView, choice: PendingChoice, state: ChoiceState, chosen: str | None
 ) -> dict[str, Any]:
+    """The thread item of a workflow choice (a Card widget, or structured input) in ``state``."""
     request = dict(choice.request)
     if view.choices == "structured_input":
         label = next(
@@ -98,7 +99,7 @@ def _close_choice(
     choice = view.choice
     if choice is None:
         return view, []
-    return replace_item(replace(view, choice=None), _choice_item(view, choice, state, chosen))
+    return replace_item(replace(view, choice=None), choice_item(view, choice, state, chosen))
 
 
 def _choice_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
@@ -115,7 +116,7 @@ def _choice_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadVie
         created_at=event.created_at,
     )
     view = replace(view, choice=choice)
-    view, added = add_item(view, _choice_item(view, choice, "pending", None))
+    view, added = add_item(view, choice_item(view, choice, "pending", None))
     return view, changes + added
 
 

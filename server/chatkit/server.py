@@ -37,10 +37,10 @@ from chatkit.types import (
 )
 
 from server.chatkit.context import RequestContext
+from server.chatkit.fold_workflow import choice_item
 from server.chatkit.items import item_model
 from server.chatkit.store import EventLogStore, message_text
 from server.chatkit.stream import run_turn
-from server.chatkit.widgets import choice_card
 from server.domain.events import EventType, event
 from server.errors import ApiError
 from server.runs import ThreadBusyError
@@ -113,19 +113,8 @@ class AdForgeChatKitServer(ChatKitServer[RequestContext]):
         view = self.log_store.thread(thread.id, context)
         updated: ThreadItem | None = None
         if sender is not None and view.choice is not None:
-            proposals, offline = view.proposals.get(
-                str(view.choice.request.get("kind")), ((), False)
-            )
-            card = choice_card(
-                dict(view.choice.request),
-                [dict(p) for p in proposals],
-                interrupt_id=view.choice.interrupt_id,
-                state="chosen",
-                chosen_id=str((turn.run.payload or {}).get("optionId")),
-                offline=offline,
-            )
-            item = {**sender.model_dump(mode="json"), "widget": card}
-            updated = item_model(item, context.base_url)
+            chosen = str((turn.run.payload or {}).get("optionId"))
+            updated = item_model(choice_item(view, view.choice, "chosen", chosen), context.base_url)
         return SyncCustomActionResponse(updated_item=updated)
 
     async def add_feedback(
