@@ -47,6 +47,8 @@ def test_videos_render_through_heygen_when_its_key_is_set(
         assert {a["provider"] for a in avatars} == {"heygen"}
         assert {a["offline"] for a in avatars} == {False}
         assert len(avatars) == len(DEFAULT_LOOKS)
+        assert api.get("/api/avatars/marketplace").json()["data"] == avatars
+        assert len(heygen.calls("GET", "/v3/avatars/looks")) == 1  # the list is cached
         presenter = avatars[0]["id"]
 
         sid, script_id = to_scripts(api)

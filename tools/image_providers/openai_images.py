@@ -24,11 +24,12 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 import openai
 from PIL import Image, UnidentifiedImageError
 
+from tools.env import env_number
 from tools.image_providers._manifest import fingerprint, load_generated, store_generated
 from tools.image_providers.base import GeneratedImage, ImageProviderError, ImageRequest, output_path
 from tools.image_providers.sizes import fit_to_size, nearest_standard_size, plan_generation_size
@@ -45,7 +46,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-N = TypeVar("N", int, float)
 
 # gpt-image-1 was shut down on 2026-10-23 and OpenAI names gpt-image-2.5-sunburst (or -flare) as
 # its replacement (ads.md §5; openai-python's `ImageModel` docs say the same). The SDK documents
@@ -110,8 +110,10 @@ class OpenAIImageProvider:
             model=env.get("ADFORGE_IMAGE_MODEL", "").strip() or DEFAULT_IMAGE_MODEL,
             api_key=env.get("OPENAI_API_KEY") or None,
             base_url=env.get("OPENAI_BASE_URL") or None,
-            timeout_s=_number(env, "ADFORGE_IMAGE_TIMEOUT_S", DEFAULT_IMAGE_TIMEOUT_S, float),
-            max_retries=_number(env, "ADFORGE_IMAGE_MAX_RETRIES", DEFAULT_IMAGE_MAX_RETRIES, int),
+            timeout_s=env_number(env, "ADFORGE_IMAGE_TIMEOUT_S", DEFAULT_IMAGE_TIMEOUT_S, float),
+            max_retries=env_number(
+                env, "ADFORGE_IMAGE_MAX_RETRIES", DEFAULT_IMAGE_MAX_RETRIES, int
+            ),
             quality=_quality(env.get("ADFORGE_IMAGE_QUALITY", "")),
         )
 
@@ -329,13 +331,3 @@ def _quality(raw: str) -> ImageQuality | None:
         if quality == wanted:
             return quality
     raise ValueError(f"ADFORGE_IMAGE_QUALITY must be one of {', '.join(IMAGE_QUALITIES)}")
-
-
-def _number(env: Mapping[str, str], name: str, default: N, kind: type[N]) -> N:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return kind(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -59,6 +58,8 @@ from tools.video_providers.heygen_webhook import WebhookEvent, verify_heygen_web
 __all__ = ["DEFAULT_BASE_URL", "HeyGenProvider"]
 
 DEFAULT_BASE_URL = "https://api.heygen.com"
+AVATAR_CACHE_S = 600.0
+"""How long the avatar list is reused before HeyGen is asked again."""
 _CREATE_VIDEO, _VIDEO, _AVATAR_LOOKS = "/v3/videos", "/v3/videos/{video_id}", "/v3/avatars/looks"
 _SUBMIT_RETRY_STATUSES = RETRY_STATUSES | {409}
 """409 ``request_in_progress``: the first try with this Idempotency-Key is still being handled."""
@@ -106,42 +107,17 @@ class HeyGenProvider:
         self._api = httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=timeout)
         self._files = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
         self._looks: dict[str, ProviderAvatar] = {}
+        self._looks_at = 0.0
         self._nudges: dict[str, asyncio.Event] = {}
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> HeyGenProvider:
-        """Configure from ``HEYGEN_*`` variables; ``HEYGEN_API_KEY`` is required.
-
-        ``HEYGEN_BASE_URL``, ``HEYGEN_POLL_INTERVAL_S`` (10), ``HEYGEN_TIMEOUT_S`` (30, per HTTP
-        call), ``HEYGEN_RENDER_TIMEOUT_S`` (1200, whole render), ``HEYGEN_AVATAR_ID``,
-        ``HEYGEN_VOICE_ID``, ``HEYGEN_CALLBACK_URL``, ``HEYGEN_WEBHOOK_SECRET``.
-        """
-        env = os.environ if environ is None else environ
-
-        def number(name: str, default: float) -> float:
-            raw = env.get(name, "").strip()
-            try:
-                return float(raw) if raw else default
-            except ValueError:
-                raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
-
-        def text(name: str) -> str | None:
-            return env.get(name, "").strip() or None
-
-        return cls(
-            env.get("HEYGEN_API_KEY", ""),
-            base_url=text("HEYGEN_BASE_URL") or DEFAULT_BASE_URL,
-            poll_interval_s=number("HEYGEN_POLL_INTERVAL_S", 10.0),
-            timeout_s=number("HEYGEN_TIMEOUT_S", 30.0),
-            render_timeout_s=number("HEYGEN_RENDER_TIMEOUT_S", 1200.0),
-            default_avatar_id=text("HEYGEN_AVATAR_ID"),
-            voice_id=text("HEYGEN_VOICE_ID"),
-            callback_url=text("HEYGEN_CALLBACK_URL"),
-            webhook_secret=text("HEYGEN_WEBHOOK_SECRET"),
-        )
-
     async def list_avatars(self) -> list[ProviderAvatar]:
-        """Every avatar look on the account (public presets and the user's own), all pages."""
+        """Every avatar look on the account (public presets and the user's own), all pages.
+
+        Kept for ``AVATAR_CACHE_S``: the marketplace route and avatar checks call this on every
+        request, and the account's looks change rarely.
+        """
+        if self._looks and time.monotonic() - self._looks_at < AVATAR_CACHE_S:
+            return list(self._looks.values())
         avatars: list[ProviderAvatar] = []
         token: str | None = None
         for _ in range(_MAX_AVATAR_PAGES):
@@ -155,6 +131,7 @@ class HeyGenProvider:
             if not token:
                 break
         self._looks = {a.id: a for a in avatars}
+        self._looks_at = time.monotonic()
         return avatars
 
     async def render(
