@@ -20,7 +20,7 @@ from langgraph.types import Command
 from graph.context import Context
 from graph.models import OFFLINE_MODEL_SPEC
 from server.events import EventStore, NewEvent
-from server.jobs.worker import video_result
+from server.jobs.payloads import video_result
 from tools.jobs import MediaJobRequest
 from tools.video_providers import VideoProvider, VideoRenderRequest
 

@@ -23,12 +23,11 @@ from typing import Any
 
 from server.domain.events import EventType, event
 from server.events import EventStore
+from server.jobs.payloads import image_result, job_error, standalone_video_job, video_result
 from server.jobs.store import JobRecord, JobStore
 from server.jobs.webhooks import WebhookDispatcher, WebhookPolicy
 from server.runs import RunManager, RunRequest
-from tools.ids import stable_id
 from tools.image_providers import (
-    GeneratedImage,
     ImageProvider,
     ImageProviderError,
     ImageRequest,
@@ -36,53 +35,17 @@ from tools.image_providers import (
 from tools.jobs import MediaJobRequest, ScriptParts, estimate_seconds, parse_resolution
 from tools.media import MediaRenderError
 from tools.video_providers import (
-    RenderedVideo,
     VideoProvider,
     VideoProviderError,
     VideoRenderRequest,
 )
 
-__all__ = ["JobWorker", "image_result", "video_result"]
+__all__ = ["JobWorker"]
 
 log = logging.getLogger(__name__)
 
 PROGRESS_STEP = 10
 """Progress events are appended every this many percent (the row keeps the exact figure)."""
-
-
-def video_result(job: MediaJobRequest, video: RenderedVideo) -> dict[str, Any]:
-    """The ``MediaResult`` of a rendered video, with URLs under ``/media/<thread>/``."""
-    url = f"/media/{job.thread_id}"
-    return {
-        "kind": "video",
-        "url": f"{url}/{video.path.name}",
-        "thumbnailUrl": f"{url}/{video.thumbnail_path.name}",
-        "duration": round(video.duration_s, 2),
-        "format": "mp4",
-        "resolution": f"{video.width}x{video.height}",
-        "jobId": job.job_id,
-        "provider": video.provider,
-        "offline": video.offline,
-    }
-
-
-def image_result(thread_id: str, job_id: str, image: GeneratedImage) -> dict[str, Any]:
-    """The ``MediaResult`` of a generated image, with its URL under ``/media/<thread>/``."""
-    return {
-        "kind": "image",
-        "url": f"/media/{thread_id}/{image.path.name}",
-        "format": "jpeg" if image.content_type == "image/jpeg" else "png",
-        "resolution": f"{image.width}x{image.height}",
-        "jobId": job_id,
-        "provider": image.provider,
-        "offline": image.offline,
-    }
-
-
-def _image_error(error: ImageProviderError | MediaRenderError) -> dict[str, Any]:
-    if isinstance(error, ImageProviderError):
-        return {k: v for k, v in error.as_dict().items() if k in ("code", "message", "retryable")}
-    return {"code": "render_failed", "message": str(error)[:500], "retryable": True}
 
 
 class JobWorker:
@@ -202,33 +165,8 @@ class JobWorker:
         (its id is derived from all of them), so a retried request never renders twice. The
         user's renders share one media folder; nothing waits on them, so nothing is resumed.
         """
-        owner = stable_id("videos", user_id)
-        job_id = stable_id(
-            "job",
-            user_id,
-            product_name,
-            script.hook,
-            *script.body,
-            script.cta,
-            resolution,
-            avatar_id or "-",
-        )
-        words = len(" ".join([script.hook, *script.body, script.cta]).split())
-        job = MediaJobRequest(
-            job_id=job_id,
-            kind="video",
-            thread_id=owner,
-            concept_id=job_id,
-            product_name=product_name,
-            title=script.hook[:80],
-            script=script,
-            headline=script.hook[:80],
-            primary_text=" ".join(script.body),
-            call_to_action=script.cta,
-            resolution=resolution,
-            avatar_id=avatar_id,
-            estimated_seconds=estimate_seconds("video", words),
-        )
+        job = standalone_video_job(user_id, script, product_name, resolution, avatar_id)
+        job_id, owner = job.job_id, job.thread_id
         await self.jobs.create(
             job_id,
             user_id=user_id,
@@ -278,7 +216,7 @@ class JobWorker:
             await self._finish(record, error=error.as_job_error().model_dump(mode="json"))
             return
         except (ImageProviderError, MediaRenderError) as error:
-            await self._finish(record, error=_image_error(error))
+            await self._finish(record, error=job_error(error))
             return
         await self._finish(record, result=result)
 
@@ -346,7 +284,7 @@ class JobWorker:
                 folder,
             )
         except (ImageProviderError, MediaRenderError) as error:
-            failure = _image_error(error)
+            failure = job_error(error)
             await self.jobs.finish(record.job_id, error=failure)
             await self._append(
                 record.session_id, EventType.IMAGE_FAILED, {**base, "error": failure}

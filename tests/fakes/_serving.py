@@ -10,12 +10,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from abc import ABC, abstractmethod
 from types import TracebackType
+from typing import Self
 
 import uvicorn
 from starlette.types import ASGIApp
 
-__all__ = ["ThreadedServer"]
+__all__ = ["ServedFake", "ThreadedServer"]
 
 _STARTUP_TIMEOUT = 10.0
 _SHUTDOWN_TIMEOUT = 5.0
@@ -91,6 +93,46 @@ class ThreadedServer:
         self.port = None
 
     def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class ServedFake(ABC):
+    """Base of the provider fakes: ``start()``/``stop()`` or a ``with`` block around ``asgi_app``."""
+
+    server_name = "fake"
+    host = "127.0.0.1"
+    port: int | None = None
+    _serving: ThreadedServer | None = None
+
+    @abstractmethod
+    def asgi_app(self) -> ASGIApp:
+        """The fake's HTTP API."""
+
+    def start(self) -> Self:
+        """Bind a free port, serve in a daemon thread, return once accepting."""
+        if self._serving is not None:
+            raise RuntimeError(f"{self.server_name} is already running")
+        serving = ThreadedServer(self.asgi_app(), name=self.server_name, host=self.host)
+        self._serving = serving.start()
+        self.port = serving.port
+        return self
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit, wait for the thread, release the socket (idempotent)."""
+        serving, self._serving = self._serving, None
+        if serving is not None:
+            serving.stop()
+        self.port = None
+
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

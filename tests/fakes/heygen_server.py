@@ -30,14 +30,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from tests.fakes._serving import ThreadedServer
+from tests.fakes._serving import ServedFake
 from tools.media import ScriptBeats, VideoSpec, render_storyboard_video
 from tools.video_providers.heygen_webhook import SIGNATURE_HEADER, sign_webhook
 
@@ -171,8 +170,10 @@ class _Video:
         return self.plan.statuses[min(max(self.polls - 1, 0), len(self.plan.statuses) - 1)]
 
 
-class FakeHeyGen:
+class FakeHeyGen(ServedFake):
     """The fake server: ``start()``/``stop()`` or a context manager."""
+
+    server_name = "fake-heygen"
 
     def __init__(self, media: FakeMedia, script: FakeHeyGenScript | None = None) -> None:
         self.media = self._media = media
@@ -185,7 +186,6 @@ class FakeHeyGen:
         self._replays: dict[str, tuple[int, dict[str, Any]]] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._serving: ThreadedServer | None = None
 
     @property
     def api_key(self) -> str:
@@ -248,32 +248,9 @@ class FakeHeyGen:
         }
         return json.dumps(payload, separators=(",", ":")).encode()
 
-    def start(self) -> FakeHeyGen:
-        """Bind a free port, serve in a daemon thread, return once accepting."""
-        if self._serving is not None:
-            raise RuntimeError("FakeHeyGen is already running")
-        serving = ThreadedServer(_create_app(self), name="fake-heygen", host=self.host)
-        self._serving = serving.start()
-        self.port = serving.port
-        return self
-
-    def stop(self) -> None:
-        """Ask uvicorn to exit, wait for the thread, release the socket (idempotent)."""
-        serving, self._serving = self._serving, None
-        if serving is not None:
-            serving.stop()
-        self.port = None
-
-    def __enter__(self) -> FakeHeyGen:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def asgi_app(self) -> FastAPI:
+        """The fake's HTTP API (served by ``ServedFake.start``)."""
+        return _create_app(self)
 
     def _record(self, request: Request, body: bytes) -> None:
         recorded = RecordedRequest(

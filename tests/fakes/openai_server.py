@@ -25,14 +25,13 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from ._images import images_body, validate_image_request
-from ._serving import ThreadedServer
+from ._serving import ServedFake
 from ._wire import CompletionMeta, completion_body, completion_chunks, sse
 from .openai_replies import (
     ChatResponder,
@@ -84,11 +83,13 @@ class RecordedRequest:
     """Decoded JSON body, None when empty, the raw text when it was not JSON."""
 
 
-class FakeOpenAI:
+class FakeOpenAI(ServedFake):
     """The fake server: `start()`/`stop()` or use as a context manager (pytest-fixture friendly).
 
     State is shared with the server thread, so `requests` returns a snapshot copy.
     """
+
+    server_name = "fake-openai"
 
     def __init__(self, script: FakeScript | None = None, *, host: str = "127.0.0.1") -> None:
         self.script = script or FakeScript()
@@ -98,7 +99,6 @@ class FakeOpenAI:
         """Exceptions raised by responders (each also answered with a non-retryable 500)."""
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._serving: ThreadedServer | None = None
 
     @property
     def base_url(self) -> str:
@@ -135,32 +135,9 @@ class FakeOpenAI:
         with self._lock:
             self._requests.append(request)
 
-    def start(self) -> FakeOpenAI:
-        """Bind a free port, serve in a daemon thread, return once accepting."""
-        if self._serving is not None:
-            raise RuntimeError("FakeOpenAI is already running")
-        serving = ThreadedServer(create_app(self), name="fake-openai", host=self.host)
-        self._serving = serving.start()
-        self.port = serving.port
-        return self
-
-    def stop(self) -> None:
-        """Ask uvicorn to exit, wait for the thread, release the socket (idempotent)."""
-        serving, self._serving = self._serving, None
-        if serving is not None:
-            serving.stop()
-        self.port = None
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def asgi_app(self) -> FastAPI:
+        """The fake's HTTP API (served by ``ServedFake.start``)."""
+        return create_app(self)
 
 
 @contextmanager
