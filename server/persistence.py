@@ -8,14 +8,16 @@ a process crash; the busy timeout absorbs the brief write locks of a second conn
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, ClassVar
 
 import aiosqlite
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-__all__ = ["connect_sqlite", "open_checkpointer"]
+__all__ = ["ShieldedSqliteSaver", "connect_sqlite", "open_checkpointer"]
 
 
 async def connect_sqlite(path: Path, *, busy_timeout_ms: int = 30_000) -> aiosqlite.Connection:
@@ -29,6 +31,38 @@ async def connect_sqlite(path: Path, *, busy_timeout_ms: int = 30_000) -> aiosql
     return conn
 
 
+class ShieldedSqliteSaver(AsyncSqliteSaver):
+    """``AsyncSqliteSaver`` whose writes, once begun, finish even if their caller is cancelled.
+
+    The saver writes in a transaction on its own connection; a cancellation landing between its
+    INSERT and its COMMIT leaves that transaction open, and SQLite's write lock with it: every
+    later write (events, checkpoints) then waits for the busy timeout and fails. Cancelling a run
+    while a step's checkpoint is being saved is ordinary (a stop button), so writes are shielded:
+    the run is still cancelled, right after its checkpoint is committed.
+    """
+
+    _in_flight: ClassVar[set[asyncio.Future[Any]]] = set()
+    """Strong references: a shielded task must not be garbage-collected mid-write."""
+
+    async def _shielded(self, write: Awaitable[Any]) -> Any:
+        task = asyncio.ensure_future(write)
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return await asyncio.shield(task)
+
+    async def aput(self, *args: Any, **kwargs: Any) -> Any:
+        """Save a checkpoint (shielded)."""
+        return await self._shielded(super().aput(*args, **kwargs))
+
+    async def aput_writes(self, *args: Any, **kwargs: Any) -> Any:
+        """Save a task's pending writes (shielded)."""
+        return await self._shielded(super().aput_writes(*args, **kwargs))
+
+    async def adelete_thread(self, *args: Any, **kwargs: Any) -> Any:
+        """Delete a thread's checkpoints (shielded)."""
+        return await self._shielded(super().adelete_thread(*args, **kwargs))
+
+
 @asynccontextmanager
 async def open_checkpointer(
     path: Path, *, busy_timeout_ms: int = 30_000
@@ -36,7 +70,7 @@ async def open_checkpointer(
     """An ``AsyncSqliteSaver`` on its own tuned connection, closed on exit (else the process hangs)."""
     conn = await connect_sqlite(path, busy_timeout_ms=busy_timeout_ms)
     try:
-        saver = AsyncSqliteSaver(conn)
+        saver = ShieldedSqliteSaver(conn)
         await saver.setup()
         yield saver
     finally:

@@ -47,34 +47,6 @@ _TOKEN_STREAMING = frozenset({"ad_assistant"})
 the workflow's model calls return structured JSON that only its finished steps show."""
 
 
-def _shield_checkpoint_writes(saver: Any) -> None:
-    """Let a checkpoint write that has begun finish even if the run awaiting it is cancelled.
-
-    ``AsyncSqliteSaver`` writes in a transaction on its own connection; a cancellation landing
-    between its INSERT and its COMMIT leaves that transaction open, and SQLite's write lock with
-    it: every later write (events, checkpoints) then waits for the busy timeout and fails. A stop
-    that arrives while a step's checkpoint is being saved is an ordinary event, so the writes are
-    shielded: the run is still cancelled, right after its checkpoint is committed.
-    """
-    for name in ("aput", "aput_writes", "adelete_thread"):
-        write = getattr(saver, name, None)
-        if write is None or getattr(write, "_adforge_shielded", False):
-            continue
-
-        async def shielded(*args: Any, _write: Any = write, **kwargs: Any) -> Any:
-            task = asyncio.ensure_future(_write(*args, **kwargs))
-            _SHIELDED.add(task)
-            task.add_done_callback(_SHIELDED.discard)
-            return await asyncio.shield(task)
-
-        shielded._adforge_shielded = True  # type: ignore[attr-defined]
-        setattr(saver, name, shielded)
-
-
-_SHIELDED: set[asyncio.Future[Any]] = set()
-"""Checkpoint writes in flight (strong references: a shielded task must not be collected)."""
-
-
 def _theme_of(request: RunRequest) -> str | None:
     """The theme a ``theme`` run switches to (also when it is recovered after a crash)."""
     payload = request.payload or {}
@@ -137,9 +109,6 @@ class RunManager:
         self.graph = graph
         """``ad_workflow``, which Ad Forge sessions and the media jobs read state from."""
         self.graphs = {"ad_workflow": graph, **(graphs or {})}
-        for compiled in self.graphs.values():
-            if compiled.checkpointer not in (None, True, False):
-                _shield_checkpoint_writes(compiled.checkpointer)
         self.model = model
         self.after_run = after_run
         self._active: dict[str, tuple[RunRequest, asyncio.Task[None]]] = {}
@@ -234,6 +203,7 @@ class RunManager:
                 product_name=d.get("productName", ""),
                 run_id=d["runId"],
                 graph=d.get("graph", "ad_workflow"),
+                checkpoint_id=d.get("checkpointId"),
             )
             log.warning(
                 "recovering run %s of session %s after a crash", request.run_id, request.thread_id
@@ -288,6 +258,12 @@ class RunManager:
         response_id = message_id_for(thread_id, run_id, "response")
         translator = RunTranslator(thread_id, run_id, response_id, request.product_name)
         graph = self.graphs[request.graph]
+        if request.kind == "recover" and request.checkpoint_id is not None:
+            # A fork (ChatKit retry) that crashed: redo it from the fork point unless it had
+            # already written a checkpoint of its own, then go on from the thread's head.
+            head = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+            if (head.metadata or {}).get(RUN_ID_KEY) == run_id:
+                request.checkpoint_id = None
         configurable: dict[str, Any] = {"thread_id": thread_id}
         if request.checkpoint_id is not None:
             configurable["checkpoint_id"] = request.checkpoint_id
