@@ -90,7 +90,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[ServerRuntime]:
         )
         try:
             await runs.recover()
-            await worker.start()
+            sessions = projections.view("sessions")
+            await worker.start(
+                [sid for sid, s in sessions.items() if s["currentStep"] == "media_generation"]
+            )
             yield ServerRuntime(settings=settings, saver=saver, graphs=graphs, services=services)
         finally:
             await worker.shutdown()

@@ -260,9 +260,14 @@ class JobStore:
         )
         return rows[0]
 
-    async def finished(self) -> list[JobRecord]:
-        """Every completed or failed job (start-up reconciliation with waiting threads)."""
-        return await self._read("status IN ('completed', 'failed')")
+    async def finished(self, session_ids: list[str]) -> list[JobRecord]:
+        """The completed or failed jobs of these sessions (start-up reconciliation)."""
+        if not session_ids:
+            return []
+        marks = ", ".join("?" * len(session_ids))
+        return await self._read(
+            f"status IN ('completed', 'failed') AND session_id IN ({marks})", tuple(session_ids)
+        )
 
     async def pending_webhooks(self) -> list[JobRecord]:
         """Finished jobs whose callback has not been delivered yet."""

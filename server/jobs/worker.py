@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -77,12 +78,17 @@ class JobWorker:
 
     # --- lifecycle ------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Requeue what a crash interrupted, resume finished jobs' threads, start the workers."""
+    async def start(self, waiting_sessions: Collection[str] = ()) -> None:
+        """Requeue what a crash interrupted, resume threads still waiting, start the workers.
+
+        ``waiting_sessions`` are the sessions whose log says they wait on a render (the
+        sessions projection's ``media_generation`` step): only their finished jobs can need a
+        resume a crash prevented, so start-up does not grow with the job history.
+        """
         requeued = await self.jobs.requeue_unfinished()
         if requeued:
             log.warning("requeued %d media job(s) a restart interrupted", requeued)
-        for record in await self.jobs.finished():
+        for record in await self.jobs.finished(sorted(waiting_sessions)):
             await self._resume_if_waiting(record)
         self._tasks = [
             asyncio.create_task(self._work(), name=f"adforge-job-worker-{n}")
