@@ -16,11 +16,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from server.app import create_app
 from server.chatkit import PROJECTION_NAME, ChatKitProjection
 from server.domain.events import EventType
 from server.events import rebuild
-from server.settings import Settings
 from tests.test_chatkit_wire import (
     ITEMS,
     THREAD,
@@ -29,6 +27,7 @@ from tests.test_chatkit_wire import (
     assert_error,
     choice_buttons,
     done_items,
+    offline_client,
     stream_events,
     summary,
     user_input,
@@ -39,10 +38,7 @@ pytestmark = pytest.mark.filterwarnings(WIDGET_DEPRECATION)
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data = tmp_path_factory.mktemp("chatkit-api")
-    settings = Settings(ADFORGE_DATA_DIR=str(data), ADFORGE_MODEL="offline:adforge-creative-1")
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+    yield from offline_client(tmp_path_factory, "chatkit-api")
 
 
 def post(client: TestClient, type_: str, params: dict[str, Any], **metadata: Any) -> httpx.Response:

@@ -12,9 +12,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from server.app import create_app
 from server.domain.events import EventType
-from server.settings import Settings
 from tests.test_chatkit_api import (
     assert_rebuilds,
     create,
@@ -31,6 +29,7 @@ from tests.test_chatkit_wire import (
     assert_error,
     choice_buttons,
     done_items,
+    offline_client,
     summary,
 )
 
@@ -39,10 +38,7 @@ pytestmark = pytest.mark.filterwarnings(WIDGET_DEPRECATION)
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data = tmp_path_factory.mktemp("chatkit-guided")
-    settings = Settings(ADFORGE_DATA_DIR=str(data), ADFORGE_MODEL="offline:adforge-creative-1")
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+    yield from offline_client(tmp_path_factory, "chatkit-guided")
 
 
 def test_a_guided_thread_answers_choices_with_widget_actions(client: TestClient) -> None:

@@ -28,9 +28,11 @@ from chatkit.types import (
     ThreadStreamEvent,
 )
 from chatkit.widgets import Card
+from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from graph.assistant import coherent_history
+from server.app import create_app
 from server.chatkit import REQUEST_TYPES
 from server.chatkit.fold import apply
 from server.chatkit.preflight import parse
@@ -41,6 +43,7 @@ from server.domain.assistant_translate import FLUSH_CHARS, AssistantTranslator
 from server.domain.events import EventType
 from server.errors import ApiError
 from server.events import RecordedEvent
+from server.settings import Settings
 
 WIDGET_DEPRECATION = "ignore:Direct usage of named widget classes:DeprecationWarning"
 """chatkit.types validates widgets through deprecated (warning) classes; tests allow that."""
@@ -55,6 +58,14 @@ ERROR_KEYS = {"type", "message", "code", "retryable"}
 
 
 # --- helpers shared by the ChatKit API tests ---------------------------------------------------
+
+
+def offline_client(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[TestClient]:
+    """The app in-process on its own data dir with the offline model (module fixtures use it)."""
+    data = tmp_path_factory.mktemp(name)
+    settings = Settings(ADFORGE_DATA_DIR=str(data), ADFORGE_MODEL="offline:adforge-creative-1")
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
 
 
 def user_input(text: str) -> dict[str, Any]:

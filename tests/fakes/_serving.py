@@ -23,7 +23,28 @@ _STARTUP_TIMEOUT = 10.0
 _SHUTDOWN_TIMEOUT = 5.0
 
 
-class ThreadedServer:
+class _StartStop:
+    """``with x:`` means ``x.start()`` … ``x.stop()``."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class ThreadedServer(_StartStop):
     """``app`` on ``http://127.0.0.1:<port>`` until ``stop()`` (or the end of a ``with``)."""
 
     def __init__(self, app: ASGIApp, *, name: str, host: str = "127.0.0.1") -> None:
@@ -42,7 +63,7 @@ class ThreadedServer:
             raise RuntimeError(f"{self.name} is not running")
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> ThreadedServer:
+    def start(self) -> Self:
         """Bind a free port, serve in a daemon thread, return once accepting."""
         if self._thread is not None:
             raise RuntimeError(f"{self.name} is already running")
@@ -92,19 +113,8 @@ class ThreadedServer:
             sock.close()
         self.port = None
 
-    def __enter__(self) -> ThreadedServer:
-        return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-class ServedFake(ABC):
+class ServedFake(_StartStop, ABC):
     """Base of the provider fakes: ``start()``/``stop()`` or a ``with`` block around ``asgi_app``."""
 
     server_name = "fake"
@@ -131,14 +141,3 @@ class ServedFake(ABC):
         if serving is not None:
             serving.stop()
         self.port = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -18,7 +18,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from tools.ids import stable_id
 from tools.jobs import parse_resolution
-from tools.media import PLATFORM_SIZES
+from tools.media import PLATFORM_SIZES, StaticAdSpec
 from tools.media.layout import Box
 
 __all__ = [
@@ -147,6 +147,21 @@ class ImageRequest:
         return any(
             text.strip()
             for text in (self.headline, self.primary_text, self.call_to_action, self.product_name)
+        )
+
+    def ad_spec(self, *, offline_label: bool) -> StaticAdSpec:
+        """The static-ad composer's spec for this request's copy at its size."""
+        return StaticAdSpec(
+            headline=self.headline,
+            primary_text=self.primary_text,
+            call_to_action=self.call_to_action,
+            product_name=self.product_name,
+            width=self.width,
+            height=self.height,
+            seed=self.idempotency_key,
+            brand_label=self.brand_label,
+            offline_label=offline_label,
+            image_format=self.image_format,
         )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import ImageDraw
 
 from tools.image_providers.base import GeneratedImage, ImageProviderError, ImageRequest, output_path
-from tools.media import MediaRenderError, StaticAdSpec, render_static_ad, safe_zone
+from tools.media import MediaRenderError, render_static_ad, safe_zone
 from tools.media.layout import draw_text_block, fit_text, inset
 from tools.media.palette import paint_background, palette_from_seed
 from tools.media.static_ad import draw_offline_tag, save_image_atomic
@@ -46,18 +46,7 @@ class OfflineImageProvider:
     def _render(self, request: ImageRequest, out: Path) -> GeneratedImage:
         if not request.has_copy:
             return self._render_preview(request, out)
-        spec = StaticAdSpec(
-            headline=request.headline,
-            primary_text=request.primary_text,
-            call_to_action=request.call_to_action,
-            product_name=request.product_name,
-            width=request.width,
-            height=request.height,
-            seed=request.idempotency_key,
-            brand_label=request.brand_label,
-            offline_label=True,
-            image_format=request.image_format,
-        )
+        spec = request.ad_spec(offline_label=True)
         rendered = render_static_ad(spec, out)
         return GeneratedImage(
             path=rendered.path,

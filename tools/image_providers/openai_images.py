@@ -33,7 +33,7 @@ from tools.env import env_number
 from tools.image_providers._manifest import fingerprint, load_generated, store_generated
 from tools.image_providers.base import GeneratedImage, ImageProviderError, ImageRequest, output_path
 from tools.image_providers.sizes import fit_to_size, nearest_standard_size, plan_generation_size
-from tools.media import StaticAdSpec, compose_over_background
+from tools.media import compose_over_background
 from tools.media.static_ad import save_image_atomic
 
 __all__ = [
@@ -204,18 +204,7 @@ class OpenAIImageProvider:
         boxes: tuple[tuple[int, int, int, int], ...] = ()
         try:
             if request.has_copy:
-                spec = StaticAdSpec(
-                    headline=request.headline,
-                    primary_text=request.primary_text,
-                    call_to_action=request.call_to_action,
-                    product_name=request.product_name,
-                    width=request.width,
-                    height=request.height,
-                    seed=request.idempotency_key,
-                    brand_label=request.brand_label,
-                    offline_label=False,
-                    image_format=request.image_format,
-                )
+                spec = request.ad_spec(offline_label=False)
                 rendered = compose_over_background(picture, spec, out)
                 roles, boxes = rendered.text_roles, rendered.text_boxes
             else:
