@@ -34,9 +34,10 @@ run: $(RUNTIME_STAMP) ## Install what is needed and start the server on http://1
 
 test: $(DEV_STAMP) lint typecheck pytest ## Install what is needed, then lint, type-check and run the whole suite
 
-lint: $(DEV_STAMP) ## ruff check + format check
+lint: $(DEV_STAMP) ## ruff check + format check + the import contracts (pyproject.toml)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(DEV_STAMP) ## Apply ruff formatting and fixes
 	$(PY) -m ruff format .

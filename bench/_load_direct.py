@@ -19,7 +19,7 @@ from langgraph.types import Command
 
 from graph.context import Context
 from graph.models import OFFLINE_MODEL_SPEC
-from server.events import EventStore, NewEvent
+from server.core.eventlog import EventStore, NewEvent
 from server.jobs.payloads import video_result
 from tools.jobs import MediaJobRequest
 from tools.video_providers import VideoProvider, VideoRenderRequest
@@ -49,7 +49,7 @@ async def _stream(
         if firsts is not None:
             firsts.append(time.perf_counter() - started)
             firsts = None
-    # The server reads the pending choice from state the same way (server.turns.pending_of).
+    # The server reads the pending choice from state the same way (server.core.turns.pending_of).
     snapshot = await graph.aget_state(config)
     return tuple(snapshot.interrupts)
 

@@ -29,7 +29,7 @@ from graph.assistant import build_assistant, respond, route_after_model
 from graph.assistant_tools import ASSISTANT_TOOLS
 from graph.context import Context
 from graph.state import append_by_id, merge_dicts
-from server.persistence import open_checkpointer
+from server.core.persistence import open_checkpointer
 
 BRIEF = [
     "Hi",

@@ -44,7 +44,7 @@ from bench._load_server import server_scenario as play_over_http
 from bench._load_stats import LoadResult, ratio, run_load
 from graph.models import OFFLINE_MODEL_SPEC
 from graph.workflow import build_workflow
-from server.persistence import open_checkpointer
+from server.core.persistence import open_checkpointer
 from tools.video_providers import OfflineVideoProvider, VideoProvider
 
 SCENARIO = "create session → personas → choose persona → choose angle → scripts"

@@ -29,7 +29,7 @@ CELLS = [
         "from graph.context import Context\n"
         "from graph.models import OFFLINE_MODEL_SPEC\n"
         "from graph.workflow import build_workflow\n"
-        "from server.persistence import open_checkpointer\n"
+        "from server.core.persistence import open_checkpointer\n"
         "\n"
         "workdir = Path(tempfile.mkdtemp(prefix='adforge-notebook-'))\n"
         "stack = contextlib.AsyncExitStack()\n"

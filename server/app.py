@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from server import errors
-from server.auth import parse_api_keys
-from server.media_files import MediaFiles
-from server.routes import assets, catalog, chatkit, generate, health, sessions, web, webhooks, ws
-from server.runtime import open_runtime
+from server.core.runtime import open_runtime
+from server.http import assets, errors, health, web, webhooks
+from server.http.auth import parse_api_keys
+from server.http.media_files import MediaFiles
+from server.protocols.adforge import catalog, generate, sessions, ws
+from server.protocols.chatkit import route as chatkit
+from server.protocols.chatkit.projection import ChatKitProjection
 from server.settings import Settings, get_settings
 from server.version import VERSION
 
@@ -30,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings) as runtime:
+        async with open_runtime(settings, projections=[ChatKitProjection()]) as runtime:
             app.state.runtime = runtime
             app.state.services = runtime.services
             app.state.products = runtime.services.products

@@ -9,7 +9,7 @@ import pytest
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph import models
-from server.persistence import open_checkpointer
+from server.core.persistence import open_checkpointer
 
 _PROVIDER_ENV = (
     "OPENAI_API_KEY",

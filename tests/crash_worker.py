@@ -19,7 +19,7 @@ from langgraph.types import Command
 
 from graph.context import Context
 from graph.workflow import build_workflow
-from server.persistence import open_checkpointer
+from server.core.persistence import open_checkpointer
 
 
 class NodeLog(BaseCallbackHandler):

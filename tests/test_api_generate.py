@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 import graph.steps as graph_steps
 from graph.structured import CreativeGenerationError
-from server.schemas.generate import (
+from server.protocols.adforge.generate_schemas import (
     AnglePublic,
     ConceptPublic,
     PersonaPublic,

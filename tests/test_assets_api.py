@@ -19,10 +19,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from server.app import create_app
-from server.domain.events import EventType
-from server.events import RecordedEvent, rebuild
-from server.gallery import AssetsProjection, Gallery, find_asset, list_assets
-from server.services import Services
+from server.core.eventlog import RecordedEvent, rebuild
+from server.core.events import EventType
+from server.core.projections.gallery import AssetsProjection, Gallery, find_asset, list_assets
+from server.core.services import Services
 from server.settings import Settings
 
 ALICE = {"Authorization": "Bearer sk-a"}

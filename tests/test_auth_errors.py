@@ -13,12 +13,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import NoMatchFound
 
-from server import errors
+from server.http import errors
 from server.app import create_app
-from server.auth import parse_api_keys
-from server.errors import ApiError
-from server.products import open_product_store
-from server.routes import catalog, generate
+from server.core.products import open_product_store
+from server.http.auth import parse_api_keys
+from server.http.errors import ApiError
+from server.protocols.adforge import catalog, generate
 from server.settings import Settings
 
 ERROR_KEYS = {"type", "message", "code", "retryable"}

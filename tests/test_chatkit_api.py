@@ -16,9 +16,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from server.chatkit import PROJECTION_NAME, ChatKitProjection
-from server.domain.events import EventType
-from server.events import rebuild
+from server.core.eventlog import rebuild
+from server.core.events import EventType
+from server.protocols.chatkit import PROJECTION_NAME, ChatKitProjection
 from tests.test_chatkit_wire import (
     ITEMS,
     THREAD,

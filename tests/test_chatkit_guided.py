@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from server.domain.events import EventType
+from server.core.events import EventType
 from tests.test_chatkit_api import (
     assert_rebuilds,
     create,

@@ -15,7 +15,7 @@ from typing import Any, get_args
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 
-import server.chatkit  # noqa: F401  (first: imports openai-chatkit with its warnings silenced)
+import server.protocols.chatkit  # noqa: F401  (first: imports openai-chatkit with its warnings silenced)
 
 # isort: split
 from chatkit.types import (
@@ -33,16 +33,16 @@ from pydantic import TypeAdapter
 
 from graph.assistant import coherent_history
 from server.app import create_app
-from server.chatkit import REQUEST_TYPES
-from server.chatkit.fold import apply
-from server.chatkit.preflight import parse
-from server.chatkit.projection import ChatKitProjection
-from server.chatkit.view import ThreadView
-from server.chatkit.widgets import choice_card, image_request_card, media_card
-from server.domain.assistant_translate import FLUSH_CHARS, AssistantTranslator
-from server.domain.events import EventType
-from server.errors import ApiError
-from server.events import RecordedEvent
+from server.core.assistant_translate import FLUSH_CHARS, AssistantTranslator
+from server.core.eventlog import RecordedEvent
+from server.core.events import EventType
+from server.http.errors import ApiError
+from server.protocols.chatkit import REQUEST_TYPES
+from server.protocols.chatkit.fold import apply
+from server.protocols.chatkit.preflight import parse
+from server.protocols.chatkit.projection import ChatKitProjection
+from server.protocols.chatkit.view import ThreadView
+from server.protocols.chatkit.widgets import choice_card, image_request_card, media_card
 from server.settings import Settings
 
 WIDGET_DEPRECATION = "ignore:Direct usage of named widget classes:DeprecationWarning"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from server.events import (
+from server.core.eventlog import (
     CursorAheadError,
     CursorExpiredError,
     EventIdConflictError,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.events import (
+from server.core.eventlog import (
     CursorAheadError,
     CursorExpiredError,
     EventBroker,

@@ -1,4 +1,4 @@
-"""Every frame a session emits matches ``server.schemas.frames.ChatFrame``, and /docs shows it.
+"""Every frame a session emits matches ``server.protocols.adforge.frame_schemas.ChatFrame``, and /docs shows it.
 
 Three in-process sessions (product "1", offline model) cover all of ``MESSAGE_TYPES``: the guide's
 video scenario (persona → angle → script → video), an image session whose first render fails
@@ -21,9 +21,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import graph.steps as graph_steps
 from graph.structured import CreativeGenerationError
-from server.adapters.adforge import MESSAGE_TYPES
 from server.app import create_app
-from server.schemas.frames import ChatFrame, MessagesPublic
+from server.protocols.adforge.frame_schemas import ChatFrame, MessagesPublic
+from server.protocols.adforge.frames import MESSAGE_TYPES
 from server.settings import Settings
 from tests.sse_client import read_until
 from tools.creative.models import CreativeBrief

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.app import create_app
+from server.core.services import Services
 from server.jobs import JobStore, open_job_store
-from server.services import Services
 from server.settings import Settings
 from tests.http_flows import to_scripts
 from tests.sse_client import read_until

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server.events import (
+from server.core.eventlog import (
     EventBroker,
     EventStore,
     NewEvent,
@@ -254,7 +254,7 @@ async def test_a_failing_projection_is_logged_and_does_not_stop_the_others(
     runner = ProjectionRunner(store, [Explodes(), CountByType()])
     await runner.start()
     try:
-        with caplog.at_level(logging.ERROR, logger="server.events.projection"):
+        with caplog.at_level(logging.ERROR, logger="server.core.eventlog.projection"):
             recorded = await store.append("t1", [ev("e1"), ev("e2", "boom"), ev("e3")])
             await runner.wait_for(recorded[-1].position)
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from graph.models import OFFLINE_MODEL_SPEC
 from graph.workflow import build_workflow
-from server.domain.events import EventType, event
-from server.events import EventStore
-from server.persistence import open_checkpointer
-from server.runs import RUN_ID_KEY, RunManager, RunRequest
+from server.core.eventlog import EventStore
+from server.core.events import EventType, event
+from server.core.persistence import open_checkpointer
+from server.core.runs import RUN_ID_KEY, RunManager, RunRequest
 from tools.catalog import find_product
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server.selection import answer_for, theme_request
+from server.core.selection import answer_for, theme_request
 
 PERSONAS: dict[str, Any] = {
     "kind": "persona_selection",

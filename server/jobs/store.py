@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from server.persistence import connect_sqlite
+from server.core.persistence import connect_sqlite
 
 __all__ = ["JobRecord", "JobStatus", "JobStore", "open_job_store"]
 

@@ -22,12 +22,12 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from server.domain.events import EventType, event
-from server.events import EventStore
+from server.core.eventlog import EventStore
+from server.core.events import EventType, event
+from server.core.runs import RunManager, RunRequest
 from server.jobs.payloads import image_result, job_error, standalone_video_job, video_result
 from server.jobs.store import JobRecord, JobStore
 from server.jobs.webhooks import WebhookDispatcher, WebhookPolicy
-from server.runs import RunManager, RunRequest
 from tools.image_providers import (
     ImageProvider,
     ImageProviderError,

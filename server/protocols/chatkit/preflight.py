@@ -1,0 +1,363 @@
+"""Everything a ChatKit request must pass before ``ChatKitServer.process`` runs it.
+
+openai-chatkit maps no error to an HTTP status: a bad body raises out of ``process()`` (a 500 in
+its samples), and a failure inside a stream surfaces after the 200 headers, cutting the stream
+with no error event. So the route parses the request here first and answers every problem it can
+foresee as a 4xx JSON error in the Ad Forge shape (design invariant 10): malformed JSON or params
+(400/422), an unknown or foreign thread or item (404, invariant 11), a busy thread or a stale
+choice (409), features not offered (400 ``not_supported``). What passes leaves a
+``RequestContext`` holding the thread to create and the run to start, decided with the same
+rules the Ad Forge API uses (``server.core.turns``, ``server.core.selection``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal, get_args
+
+from chatkit.types import (
+    AttachmentsCreateReq,
+    AttachmentsDeleteReq,
+    ChatKitReq,
+    InputTranscribeReq,
+    ItemsFeedbackReq,
+    ItemsListReq,
+    NonStreamingReq,
+    StreamingReq,
+    ThreadsAddClientToolOutputReq,
+    ThreadsAddStructuredInputReq,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadsCustomActionReq,
+    ThreadsDeleteReq,
+    ThreadsGetByIdReq,
+    ThreadsListReq,
+    ThreadsRetryAfterItemReq,
+    ThreadsSyncCustomActionReq,
+    ThreadsUpdateReq,
+    UserMessageInput,
+    UserMessageTagContent,
+)
+from pydantic import TypeAdapter, ValidationError
+
+from server.core.runs import RunRequest
+from server.core.services import Services
+from server.core.turns import MessageCreate, plan_turn, session_of
+from server.http.auth import User
+from server.http.errors import ApiError, conflict, not_found
+from server.protocols.chatkit.choices import answer_turn
+from server.protocols.chatkit.context import (
+    GUIDED_PROMPT,
+    NewThread,
+    RequestContext,
+    ThreadOptions,
+    Turn,
+    new_id,
+)
+from server.protocols.chatkit.projection import PROJECTION_NAME, ChatKitView
+from server.protocols.chatkit.retry import retry_turn
+from server.protocols.chatkit.view import ThreadView
+from server.protocols.chatkit.widgets import CHOOSE_ACTION
+from tools.catalog import DEMO_PRODUCTS
+from tools.creative.models import ProductInfo
+
+__all__ = ["REQUEST_TYPES", "parse", "prepare"]
+
+_REQUEST: TypeAdapter[Any] = TypeAdapter(ChatKitReq)
+REQUEST_TYPES = tuple(
+    cls.model_fields["type"].default for cls in get_args(StreamingReq) + get_args(NonStreamingReq)
+)
+"""Every request ``type`` of the installed openai-chatkit (16 in 1.6.5)."""
+_NOT_OFFERED = (AttachmentsCreateReq, AttachmentsDeleteReq, InputTranscribeReq)
+MAX_PAGE = 100
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError(422, "invalid_request", message)
+
+
+def parse(body: bytes) -> Any:
+    """The typed request, or a 400/422 ``ApiError`` naming what is wrong."""
+    try:
+        raw = json.loads(body or b"null")
+    except ValueError as error:
+        raise ApiError(400, "invalid_json", f"the body is not JSON: {error}") from error
+    if not isinstance(raw, dict) or "type" not in raw:
+        raise _invalid('a ChatKit request is a JSON object {"type", "params"}')
+    if raw["type"] not in REQUEST_TYPES:
+        known = ", ".join(REQUEST_TYPES)
+        raise ApiError(
+            400,
+            "unsupported_request",
+            f"unknown ChatKit request type {raw['type']!r}; known: {known}",
+        )
+    try:
+        return _REQUEST.validate_python(raw)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
+        )
+        raise _invalid(f"invalid {raw['type']} request: {problems}") from error
+
+
+def _thread(services: Services, user: User, thread_id: str) -> ThreadView:
+    view: ChatKitView = services.projections.view(PROJECTION_NAME)
+    thread = view.owned(thread_id, user.id)
+    if thread is None:
+        raise not_found("thread", thread_id)
+    return thread
+
+
+def _text(input: UserMessageInput) -> str:
+    if input.attachments:
+        raise ApiError(400, "not_supported", "attachments are not supported by this server")
+    text = (
+        " ".join(p.text for p in input.content if not isinstance(p, UserMessageTagContent)).strip()
+        or " ".join(p.text for p in input.content).strip()
+    )
+    if not text:
+        raise _invalid("the message has no text")
+    return text[:4000]
+
+
+def _options(metadata: dict[str, Any]) -> ThreadOptions:
+    try:
+        return ThreadOptions.model_validate(metadata)
+    except ValidationError as error:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors()[:5])
+        raise _invalid(f"invalid metadata: {problems}") from error
+
+
+def _free(services: Services, thread_id: str, multitask: Literal["reject", "enqueue"]) -> bool:
+    """False when a run is active and the request may queue; 409 when it may not."""
+    if not services.runs.busy(thread_id):
+        return True
+    if multitask == "reject":
+        raise conflict(
+            "run_in_progress",
+            "a response is still being generated; wait, stop it, or send with "
+            'metadata {"multitask": "enqueue"}',
+        )
+    return False
+
+
+def _guided_rest(text: str) -> str | None:
+    """The text after ``/guided`` when the message starts with it."""
+    head, _, rest = text.partition(" ")
+    return rest.strip() if head.casefold() == GUIDED_PROMPT else None
+
+
+async def _product(
+    services: Services, user: User, product_id: str | None, text: str | None
+) -> tuple[str | None, ProductInfo]:
+    """The guided thread's product: an id, a catalog name, else the text describes a new one."""
+    if product_id:
+        found = await services.products.find(user.id, product_id)
+        if found is None:
+            raise not_found("product", product_id)
+        return product_id, found
+    query = (text or "").strip()
+    if not query:
+        raise _invalid(
+            "name the product after /guided: a catalog id ('/guided 1') or a description "
+            "('/guided Aurora Cold Brew: a coffee concentrate for busy mornings')"
+        )
+    found = await services.products.find(user.id, query)
+    if found is not None:
+        return query, found
+    for demo in DEMO_PRODUCTS:
+        if demo.name.casefold() == query.casefold():
+            return demo.id, demo
+    name, _, description = query.partition(":")
+    return None, ProductInfo(name=name.strip()[:200], description=description.strip() or query)
+
+
+async def _resolved(
+    services: Services,
+    session: dict[str, Any],
+    text: str,
+    run: RunRequest,
+    free: bool,
+) -> dict[str, Any] | None:
+    """What a chat message means at the guided thread's step (the Ad Forge API's rules)."""
+    return await plan_turn(services, session, MessageCreate(message=text), run, now=free)
+
+
+async def _create(services: Services, ctx: RequestContext, req: ThreadsCreateReq) -> None:
+    options = _options(req.metadata)
+    text = _text(req.params.input)
+    rest = _guided_rest(text)
+    thread_id = new_id("thr")
+    user = ctx.user
+    kept: dict[str, str] = {"choices": options.choices, "switchTheme": options.switch_theme}
+    if options.flow == "guided" or (options.flow is None and rest is not None):
+        # The product: metadata's productId, else what follows /guided, else the whole message.
+        described = rest if rest is not None else None if options.product_id else text
+        product_id, product = await _product(services, user, options.product_id, described)
+        hint = text if rest is None and options.product_id else "generate"  # as Ad Forge reads it
+        session = {
+            "sessionId": thread_id,
+            "userId": user.id,
+            "productId": product_id,
+            "product": product.model_dump(mode="json", by_alias=True),
+            "format": options.format,
+            "mediaType": options.media_type,
+            "graph": "ad_workflow",
+        }
+        run = RunRequest(
+            thread_id=thread_id,
+            user_id=user.id,
+            kind="start",
+            product_name=product.name,
+            graph="ad_workflow",
+        )
+        record = {**session, "currentStep": "starting"}
+        selection = await _resolved(services, record, hint, run, True)
+        ctx.new_thread = NewThread(thread_id, "ad_workflow", kept, product.name, user.id, session)
+        ctx.turn = Turn(run, selection=selection)
+        return
+    ctx.new_thread = NewThread(thread_id, "ad_assistant", kept, None, user.id)
+    ctx.turn = Turn(_assistant_run(ctx, thread_id, text))
+
+
+def _assistant_run(ctx: RequestContext, thread_id: str, text: str) -> RunRequest:
+    message = {"role": "user", "content": text, "id": ctx.message_id}
+    return RunRequest(
+        thread_id=thread_id,
+        user_id=ctx.user.id,
+        kind="start",
+        payload={"messages": [message]},
+        graph="ad_assistant",
+    )
+
+
+async def _add_message(
+    services: Services, ctx: RequestContext, req: ThreadsAddUserMessageReq
+) -> None:
+    thread = _thread(services, ctx.user, req.params.thread_id)
+    text = _text(req.params.input)
+    multitask = _options(req.metadata).multitask
+    free = _free(services, thread.id, multitask)
+    if thread.graph != "ad_workflow":
+        ctx.turn = Turn(_assistant_run(ctx, thread.id, text), multitask)
+        return
+    session = session_of(services, ctx.user, thread.id)
+    run = RunRequest(
+        thread_id=thread.id,
+        user_id=ctx.user.id,
+        kind="start",
+        product_name=session["product"]["name"],
+        graph="ad_workflow",
+    )
+    selection = await _resolved(services, session, text, run, free)
+    ctx.turn = Turn(run, multitask, selection=selection)
+
+
+async def _choose(services: Services, ctx: RequestContext, req: ThreadsCustomActionReq) -> None:
+    params = req.params
+    thread = _thread(services, ctx.user, params.thread_id)
+    if params.item_id is not None:
+        item = thread.item(params.item_id)
+        if item is None:
+            raise not_found("item", params.item_id)
+        if item["type"] != "widget":
+            raise _invalid(f"item {params.item_id!r} is not a widget")
+    if params.action.type != CHOOSE_ACTION:
+        raise _invalid(
+            f"unknown action {params.action.type!r}; this server handles {CHOOSE_ACTION}"
+        )
+    payload = params.action.payload
+    if not isinstance(payload, dict) or not all(
+        isinstance(payload.get(k), str) for k in ("interruptId", "optionId")
+    ):
+        raise _invalid(f"{CHOOSE_ACTION} needs a payload {{interruptId, optionId}}")
+    _free(services, thread.id, "reject")
+    ctx.turn = await answer_turn(
+        services, ctx, thread, payload["interruptId"], option_id=payload["optionId"]
+    )
+
+
+async def _structured(
+    services: Services, ctx: RequestContext, req: ThreadsAddStructuredInputReq
+) -> None:
+    params = req.params
+    thread = _thread(services, ctx.user, params.thread_id)
+    item = thread.item(params.item_id)
+    if item is None:
+        raise not_found("item", params.item_id)
+    if item["type"] != "structured_input":
+        raise _invalid(f"item {params.item_id!r} is not a structured_input item")
+    if item.get("status") != "pending" or thread.choice is None:
+        raise conflict("choice_not_pending", "this question was already answered")
+    if thread.choice.item_id != params.item_id:
+        raise conflict("choice_not_pending", "this question is no longer the pending one")
+    answer = params.input.answers.get(thread.choice.interrupt_id)
+    values = [v for v in (answer.values if answer else []) if v.strip()]
+    if params.input.status == "skipped" or not values or (answer is not None and answer.skipped):
+        raise _invalid("this choice cannot be skipped: pick an option or type what you want")
+    _free(services, thread.id, "reject")
+    ctx.turn = await answer_turn(
+        services, ctx, thread, thread.choice.interrupt_id, text=values[0][:500]
+    )
+
+
+async def _tool_output(
+    services: Services, ctx: RequestContext, req: ThreadsAddClientToolOutputReq
+) -> None:
+    thread = _thread(services, ctx.user, req.params.thread_id)
+    newest = thread.items[-1] if thread.items else None
+    if newest is None or newest["type"] != "client_tool_call" or newest["status"] != "pending":
+        raise conflict("no_pending_client_tool_call", "no client tool call waits for output")
+
+
+async def _retry(services: Services, ctx: RequestContext, req: ThreadsRetryAfterItemReq) -> None:
+    thread = _thread(services, ctx.user, req.params.thread_id)
+    item = thread.item(req.params.item_id)
+    if item is None:
+        raise not_found("item", req.params.item_id)
+    if item["type"] != "user_message":
+        raise _invalid(f"item {req.params.item_id!r} is not a user message")
+    _free(services, thread.id, "reject")
+    ctx.turn = await retry_turn(services, ctx.user, thread, req.params.item_id)
+
+
+def _limit(limit: int | None) -> None:
+    if limit is not None and not 1 <= limit <= MAX_PAGE:
+        raise _invalid(f"limit must be between 1 and {MAX_PAGE}")
+
+
+async def prepare(services: Services, user: User, body: bytes, base_url: str) -> RequestContext:
+    """Parse and check a ``POST /chatkit`` body; the context ``process()`` runs it with.
+
+    Raises:
+        ApiError: 4xx for a request that cannot succeed; nothing is recorded then.
+    """
+    request = parse(body)
+    ctx = RequestContext(user=user, base_url=base_url.rstrip("/"), request=request)
+    if isinstance(request, _NOT_OFFERED):
+        raise ApiError(400, "not_supported", f"{request.type} is not supported by this server")
+    match request:
+        case ThreadsCreateReq():
+            await _create(services, ctx, request)
+        case ThreadsAddUserMessageReq():
+            await _add_message(services, ctx, request)
+        case ThreadsCustomActionReq() | ThreadsSyncCustomActionReq():
+            await _choose(services, ctx, request)  # type: ignore[arg-type]  # same params
+        case ThreadsAddStructuredInputReq():
+            await _structured(services, ctx, request)
+        case ThreadsAddClientToolOutputReq():
+            await _tool_output(services, ctx, request)
+        case ThreadsRetryAfterItemReq():
+            await _retry(services, ctx, request)
+        case ThreadsListReq():
+            _limit(request.params.limit)
+        case ItemsListReq():
+            _limit(request.params.limit)
+            _thread(services, user, request.params.thread_id)
+        case ThreadsUpdateReq():
+            _thread(services, user, request.params.thread_id)
+            if len(request.params.title) > 200:
+                raise _invalid("a title has at most 200 characters")
+        case ThreadsGetByIdReq() | ThreadsDeleteReq() | ItemsFeedbackReq():
+            _thread(services, user, request.params.thread_id)
+    return ctx
