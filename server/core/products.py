@@ -21,6 +21,7 @@ from typing import Literal
 
 import aiosqlite
 
+from server.core.errors import invalid, not_found
 from server.core.persistence import connect_sqlite
 from tools.catalog import DEMO_PRODUCTS, find_product
 from tools.creative.models import ProductInfo
@@ -30,6 +31,7 @@ __all__ = [
     "ProductSource",
     "ProductStore",
     "open_product_store",
+    "resolve_product",
 ]
 
 ProductSource = Literal["demo", "custom"]
@@ -141,3 +143,35 @@ async def open_product_store(
         yield store
     finally:
         await conn.close()
+
+
+async def resolve_product(
+    store: ProductStore, user_id: str, product_id: str | None, text: str | None
+) -> tuple[str | None, ProductInfo]:
+    """A conversation's product: an id, a catalog name, else the text describes a new one.
+
+    ``"Aurora Cold Brew: a coffee concentrate for busy mornings"`` is a product named before the
+    colon and described after it; the id is None for a product described in the conversation.
+
+    Raises:
+        ApiError: 404 for an unknown id, 422 when neither an id nor a description is given.
+    """
+    if product_id:
+        found = await store.find(user_id, product_id)
+        if found is None:
+            raise not_found("product", product_id)
+        return product_id, found
+    query = (text or "").strip()
+    if not query:
+        raise invalid(
+            "name the product: a catalog id ('1') or a description "
+            "('Aurora Cold Brew: a coffee concentrate for busy mornings')"
+        )
+    found = await store.find(user_id, query)
+    if found is not None:
+        return query, found
+    for demo in DEMO_PRODUCTS:
+        if demo.name.casefold() == query.casefold():
+            return demo.id, demo
+    name, _, description = query.partition(":")
+    return None, ProductInfo(name=name.strip()[:200], description=description.strip() or query)

@@ -10,9 +10,22 @@ interrupt's response schema.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHOICE_NOUNS", "CONTEXT_KEYS", "answer_for", "selection_summary", "theme_request"]
+__all__ = [
+    "CHOICE_NOUNS",
+    "CONTEXT_KEYS",
+    "Hint",
+    "Interpretation",
+    "Pick",
+    "Unclear",
+    "UnknownOption",
+    "answer_for",
+    "interpret",
+    "selection_summary",
+    "theme_request",
+]
 
 CONTEXT_KEYS = {
     "persona_selection": ("selectedPersona", "persona"),
@@ -97,3 +110,45 @@ def answer_for(
         if answer["action"] == "generate_video" and avatar_id:
             answer["avatarId"] = avatar_id
     return answer
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """The message picked an option: ``answer`` is the interrupt's resume value."""
+
+    answer: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """Free text that regenerates the step."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unclear:
+    """Neither a pick nor a usable hint: ``reply`` asks which option the user means."""
+
+    reply: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownOption:
+    """The message named an option that is not on offer."""
+
+    offered_ids: tuple[str, ...]
+    asked: str
+
+
+Interpretation = Pick | Hint | Unclear | UnknownOption
+
+
+def interpret(
+    pending: dict[str, Any], message: str, context: dict[str, Any], *, avatar_id: str | None = None
+) -> Interpretation:
+    """What ``message`` (with the client's ``context``) means at the choice ``pending``."""
+    answer = answer_for(pending, message, context, avatar_id=avatar_id)
+    if "optionId" in answer:
+        return Pick(answer)
+    return Hint(str(answer["freeText"]))

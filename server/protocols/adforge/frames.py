@@ -12,6 +12,7 @@ from typing import Any
 
 from server.core.eventlog import RecordedEvent
 from server.core.events import EventType
+from server.core.translate import message_id_for
 
 __all__ = ["MESSAGE_TYPES", "to_frame", "transcript"]
 
@@ -154,6 +155,12 @@ def to_frame(
         return _frame("status_update", f"progress-{d['jobId']}", {**data, "steps": [data]})
     if t == EventType.MEDIA_JOB_COMPLETED:
         return _media_result(d)
+    if t == EventType.CLARIFICATION_ASKED:
+        return _frame("text", msg, {"content": d["content"]})
+    if t == EventType.RUN_CANCELLED:  # a data frame, so EventSource clients see the turn end
+        step = {"label": "Cancelled", "status": "cancelled"}
+        response = message_id_for(event.thread_id, d["runId"], "response")
+        return _frame("status_update", response, {**step, "steps": [step]})
     if t in (EventType.RUN_FAILED, EventType.MEDIA_JOB_FAILED):
         error = d.get("error") or d
         return {

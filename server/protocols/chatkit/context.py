@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from server.core.runs import RunRequest
-from server.http.auth import User
+from server.core.runs import Reservation, RunRequest
+from server.core.users import User
 
 __all__ = ["GUIDED_PROMPT", "NewThread", "RequestContext", "ThreadOptions", "Turn", "new_id"]
 
@@ -92,3 +92,6 @@ class RequestContext:
     """The id the user's message item gets (the run's input names it before ChatKit builds it)."""
     started_run: str | None = None
     """The run this request's stream started: the one a stop (client abort) cancels."""
+    reservation: Reservation | None = None
+    """The hold the preflight took on the thread, released once the turn's run is submitted or
+    the request ends (``server.core.runs.RunManager.hold``)."""

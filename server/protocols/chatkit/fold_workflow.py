@@ -163,6 +163,7 @@ WORKFLOW_STEPS: dict[str, Step] = {
     EventType.ANGLES_PROPOSED: _proposed,
     EventType.CONCEPTS_PROPOSED: _proposed,
     EventType.PERSONA_IMPACT_EXPLAINED: _impact,
+    EventType.CLARIFICATION_ASKED: _impact,
     EventType.CHOICE_REQUESTED: _choice_requested,
     EventType.SELECTION_MADE: _selection_made,
     EventType.MEDIA_JOB_REQUESTED: _media_requested,

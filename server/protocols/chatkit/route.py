@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from chatkit.server import StreamingResult
 
     from server.protocols.chatkit.server import AdForgeChatKitServer
+from server.core.services import Services
 from server.http.deps import ServicesDep
 from server.http.errors import ERROR_RESPONSES, ApiError
 from server.protocols.chatkit.context import RequestContext
@@ -81,8 +82,15 @@ async def _cancel_when_cut(
             yield chunk
         finished = True
     finally:
+        if ctx.reservation is not None:  # a stream that ended before its run was submitted
+            server.services.runs.release(ctx.reservation)
         if not finished and ctx.started_run is not None and ctx.turn is not None:
             server.cancel_in_background(ctx.turn.run.thread_id, ctx.started_run)
+
+
+def _release(services: Services, ctx: RequestContext) -> None:
+    if ctx.reservation is not None:
+        services.runs.release(ctx.reservation)
 
 
 @router.post(
@@ -107,11 +115,16 @@ async def chatkit(
     try:
         result = await server.process(body, ctx)
     except NotFoundError as error:
+        _release(services, ctx)
         raise ApiError(404, "not_found", str(error)) from error
-    if isinstance(result, chatkit_protocol.StreamingResult):
+    except BaseException:
+        _release(services, ctx)
+        raise
+    if isinstance(result, chatkit_protocol.StreamingResult):  # the stream releases the hold
         return StreamingResponse(
             _cancel_when_cut(result, server, ctx),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+    _release(services, ctx)
     return Response(content=result.json, media_type="application/json")

@@ -84,12 +84,15 @@ async def run_turn(
             [event(thread_id, EventType.USER_MESSAGE_SENT, message, message["messageId"])],
         )
     try:
-        services.runs.submit(turn.run, multitask=turn.multitask)
+        services.runs.submit(turn.run, multitask=turn.multitask, reservation=context.reservation)
     except ThreadBusyError as error:
         raise CustomStreamError(
             "A response is still being generated; wait for it or stop it first.",
             allow_retry=True,
         ) from error
+    finally:
+        if context.reservation is not None:
+            services.runs.release(context.reservation)
     run_id = context.started_run = turn.run.run_id
     answered = False
     async with aclosing(follow(services.store, thread_id, after_seq=view.last_seq)) as events:
