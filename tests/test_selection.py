@@ -1,4 +1,4 @@
-"""How a chat message answers the pending choice: a pick, an unknown option, a hint, or a question."""
+"""How a chat message answers a pending choice: a pick, an unknown option, a hint or a question."""
 
 from __future__ import annotations
 
@@ -238,7 +238,8 @@ def test_an_unknown_option_answers_422_listing_the_ids_and_names_on_offer() -> N
     assert isinstance(error, ApiError)
     assert (error.status, error.code, error.retryable) == (422, "unknown_option", False)
     assert error.message == (
-        "no script 'psych-9' is on offer; choose one of: con-1 (Social Proof), con-2 (Loss Aversion)"
+        "no script 'psych-9' is on offer; "
+        "choose one of: con-1 (Social Proof), con-2 (Loss Aversion)"
     )
 
 
