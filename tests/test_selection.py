@@ -297,9 +297,28 @@ def test_the_question_names_what_the_step_is_about() -> None:
     )
 
 
-@pytest.mark.parametrize("message", ["yes", "sure", "idk", "the first one", "pick", "ok"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "yes",
+        "Sure thing",
+        "alright then",
+        "ok then",
+        "cool",
+        "thanks",
+        "idk",
+        "the first one",
+        "pick",
+        "you choose",
+        "up to you",
+    ],
+)
 def test_no_reply_ever_becomes_a_persona_named_after_it(message: str) -> None:
     assert not isinstance(interpret(PERSONAS, message, {}), Hint)
+
+
+def test_a_yes_with_a_wish_is_a_hint() -> None:
+    assert interpret(RECOMMENDED, "yes but younger", {}) == Hint("yes but younger")
 
 
 def test_an_ambiguous_part_of_several_names_is_a_hint_not_a_guess() -> None:

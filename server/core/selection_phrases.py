@@ -56,12 +56,13 @@ _BY_NUMBER = re.compile(
     rf"^(?:the\s+)?(?:(?P<noun>{_NOUN})\s+)?(?:number\s+|no\s+|#\s*)?(?P<num>{_CARDINAL})$"
 )
 _AFFIRMATIVE = re.compile(
-    r"^(?:(?:yes|yeah|yep|yup|sure|ok|okay|alright|fine|great|perfect|agreed|absolutely|definitely"
-    r"|sounds (?:good|great|perfect)|looks (?:good|great)|that works|works for me|lgtm"
+    r"^(?:(?:yes|yeah|yep|yup|sure thing|sure|ok|okay|alright|all right|cool|nice|good|fine"
+    r"|great|perfect|agreed|absolutely|definitely|sounds (?:good|great|perfect)"
+    r"|looks (?:good|great)|that works|works for me|lgtm"
     r"|(?:lets|let us) (?:do|go with) (?:it|that|this)(?: one)?|lets go|go ahead|do it|go for it"
     r"|(?:ill|i will|well|we will|lets)? ?(?:go|going) with (?:that|this|it|your (?:pick|choice))"
     r"(?: one)?|that one|this one|the recommended(?: one| option)?|recommended|your recommendation"
-    r"|the one you recommend(?:ed)?)\s*)+(?:please|thanks|thank you)?$"
+    r"|the one you recommend(?:ed)?)\s*)+(?:(?:then|please|thanks|thank you)\s*)*$"
 )
 _EMPTY_WORDS = frozenset(
     """
@@ -71,7 +72,9 @@ _EMPTY_WORDS = frozenset(
     pick choose select decide option options choice choices up to surprise whichever help next
     continue go best good better like want think guess can could would should will let lets
     persona personas audience audiences angle angles script scripts concept concepts psychology
-    of for with and or on in
+    of for with and or on in then now thing things cool nice fine great perfect alright right
+    works done yep yup yeah absolutely definitely agreed sounds looks ahead lgtm recommended
+    recommend recommendation
     """.split()
 )
 """Words that carry no wish: a message made only of these is a question, never a hint."""
