@@ -229,13 +229,15 @@ def _by_position(
     return options[position - 1]
 
 
-def _pick(pending: dict[str, Any], option: dict[str, Any], avatar_id: str | None) -> Pick:
+def _pick(
+    kind: str, pending: dict[str, Any], option: dict[str, Any], avatar_id: str | None
+) -> Pick:
     answer: dict[str, Any] = {"optionId": str(option["id"])}
-    if pending["kind"] == "script_selection":
+    if kind == "script_selection":
         answer["action"] = pending.get("action", "generate_video")
         if answer["action"] == "generate_video" and avatar_id:
             answer["avatarId"] = avatar_id
-    return Pick(answer, _label(option), str(pending["kind"]))
+    return Pick(answer, _label(option), kind)
 
 
 def _recommended(options: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -290,7 +292,7 @@ def interpret(
     if isinstance(from_context, str):
         return _unknown(kind, options, from_context)
     read = from_context if from_context is not None else _read_text(kind, message, options)
-    return _pick(pending, read, avatar_id) if isinstance(read, dict) else read
+    return _pick(kind, pending, read, avatar_id) if isinstance(read, dict) else read
 
 
 def answer_for(
