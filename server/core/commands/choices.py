@@ -23,7 +23,6 @@ from server.core.selection import (
     Unclear,
     UnknownOption,
     interpret,
-    selection_summary,
 )
 from server.core.services import Services
 from server.core.users import User
@@ -79,21 +78,20 @@ async def answer_choice(
         graph="ad_workflow",
     )
     said, selection = text or "", None
-    if isinstance(reading, UnknownOption) or (option_id is not None and option_id not in options):
+    if option_id is not None and option_id not in options:
         raise invalid(
-            f"optionId must be one of {sorted(options)}, got {option_id or text!r}",
-            code="unknown_option",
+            f"optionId must be one of {sorted(options)}, got {option_id!r}", code="unknown_option"
         )
-    if isinstance(reading, Unclear):
+    if isinstance(reading, UnknownOption):
+        raise reading.error()
+    if isinstance(reading, Unclear):  # ask again; the choice stays open
         run.kind, run.payload, run.interrupt_id = "reply", {"text": reading.reply}, None
     elif isinstance(reading, Hint):
-        run.payload = {"freeText": reading.text}
+        run.payload = reading.answer
     else:
         assert isinstance(reading, Pick)
-        run.payload = reading.answer
-        chosen = options[reading.answer["optionId"]]
-        selection = selection_summary(kind, chosen)
-        said = f"Selected {CHOICE_NOUNS[kind][1]}: {chosen}"
+        run.payload, selection = reading.answer, reading.selection
+        said = f"Selected {CHOICE_NOUNS[kind][1]}: {reading.label}"
     message = {
         "messageId": message_id,
         "text": said,

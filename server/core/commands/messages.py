@@ -17,19 +17,12 @@ from langgraph.types import Interrupt
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from server.core.catalog_rules import check_avatar, offered_avatar_ids
 from server.core.commands.keys import keyed_id, replayed, request_hash
-from server.core.errors import conflict, invalid, not_found
+from server.core.errors import conflict, not_found
 from server.core.events import EventType, event, event_id
 from server.core.runs import Multitask, RunRequest, ThreadBusyError
-from server.core.selection import (
-    Hint,
-    Pick,
-    Unclear,
-    UnknownOption,
-    interpret,
-    selection_summary,
-    theme_request,
-)
+from server.core.selection import Hint, Unclear, UnknownOption, interpret, theme_request
 from server.core.services import Services
 from server.core.users import User
 
@@ -104,10 +97,6 @@ def user_message_event_id(thread_id: str, message_id: str) -> str:
     return event_id(thread_id, EventType.USER_MESSAGE_SENT, message_id)
 
 
-def _offered(pending: dict[str, Any]) -> str:
-    return ", ".join(f"{o['id']} ({o.get('label')})" for o in pending.get("options") or [])
-
-
 async def resolve_message(
     services: Services, session: dict[str, Any], body: MessageCreate, run: RunRequest
 ) -> dict[str, Any] | None:
@@ -138,21 +127,18 @@ async def resolve_message(
         context = {**body.selections, **body.context}
         reading = interpret(pending, body.message, context, avatar_id=body.context.get("avatar"))
         if isinstance(reading, UnknownOption):
-            raise invalid(
-                f"{reading.asked!r} is not on offer; choose one of: {_offered(pending)}",
-                code="unknown_option",
-            )
-        if isinstance(reading, Unclear):
+            raise reading.error()
+        if isinstance(reading, Unclear):  # ask again; the choice stays open
             run.kind, run.payload = "reply", {"text": reading.reply}
             return None
         run.kind, run.interrupt_id = "resume", interrupts[0].id
         if isinstance(reading, Hint):
-            run.payload = {"freeText": reading.text}
+            run.payload = reading.answer
             return None
-        assert isinstance(reading, Pick)
+        if avatar := reading.answer.get("avatarId"):
+            check_avatar(str(avatar), await offered_avatar_ids(services.worker.video))
         run.payload = reading.answer
-        chosen = next(o for o in pending["options"] if o["id"] == reading.answer["optionId"])
-        return selection_summary(pending["kind"], chosen["label"])
+        return reading.selection
     if interrupts:
         raise conflict(
             "render_in_progress",

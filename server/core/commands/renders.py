@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from server.core.catalog_rules import check_avatar, offered_avatar_ids
 from server.core.commands.keys import keyed_id, replayed, request_hash
 from server.core.commands.messages import session_of, user_message_event_id
 from server.core.errors import conflict, invalid
@@ -79,6 +80,8 @@ async def request_render(
         status = job.status if job else "queued"
         seconds = int(found.data.get("estimatedSeconds") or 0)
         return RenderAccepted(str(found.data["jobId"]), status, seconds, replayed=True)
+    if session["mediaType"] == "video" and render.avatar is not None:
+        check_avatar(render.avatar, await offered_avatar_ids(services.worker.video))
     try:
         async with services.runs.reserve(session_id) as reservation:
             snapshot = await services.runs.graph.aget_state(

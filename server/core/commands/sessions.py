@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from server.core.catalog_rules import check_format
 from server.core.commands.keys import keyed_id, replayed, request_hash
 from server.core.errors import not_found
 from server.core.events import EventType, event, event_id
@@ -45,7 +46,7 @@ async def start_session(
         ApiError: 404 for an unknown product, 422 for a format or media type not on offer or a
             key reused with another request.
     """
-    digest = request_hash({"p": product_id, "f": format_name, "m": media_type})
+    digest = request_hash({"p": product_id, "f": format_name.casefold(), "m": media_type})
     session_id = (
         "sess-" + keyed_id("k", user.id, "sessions", idempotency_key).removeprefix("k-")
         if idempotency_key
@@ -55,6 +56,7 @@ async def start_session(
     found = await replayed(services.store, started_id, digest, thread_id=session_id)
     if found is not None:
         return SessionAccepted(session_id, found.created_at, replayed=True)
+    format_name = check_format(format_name, media_type).name
     product = await services.products.find(user.id, product_id)
     if product is None:
         raise not_found("product", product_id)

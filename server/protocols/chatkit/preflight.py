@@ -40,6 +40,7 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter, ValidationError
 
+from server.core.catalog_rules import check_format
 from server.core.commands.choices import answer_choice
 from server.core.commands.messages import MessageCreate, plan_turn, session_of
 from server.core.commands.retry import retry_from
@@ -171,6 +172,7 @@ async def _create(services: Services, ctx: RequestContext, req: ThreadsCreateReq
     if options.flow == "guided" or (options.flow is None and rest is not None):
         # The product: metadata's productId, else what follows /guided, else the whole message.
         described = rest if rest is not None else None if options.product_id else text
+        format_name = check_format(options.format, options.media_type).name
         product_id, product = await resolve_product(
             services.products, user.id, options.product_id, described
         )
@@ -180,7 +182,7 @@ async def _create(services: Services, ctx: RequestContext, req: ThreadsCreateReq
             "userId": user.id,
             "productId": product_id,
             "product": product.model_dump(mode="json", by_alias=True),
-            "format": options.format,
+            "format": format_name,
             "mediaType": options.media_type,
             "graph": "ad_workflow",
         }
