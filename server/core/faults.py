@@ -2,7 +2,7 @@
 
 A crash between two writes is the case that loses or duplicates data, and it cannot be hit from
 outside by timing a SIGKILL. So the places where durable state changes call ``crash_point(name)``;
-with ``ADFORGE_CRASH_AT=name`` (or ``name:N`` for the N-th time it is reached) the process sends
+with ``ADFORGE_CRASH_AT=name`` (``name:N`` for the N-th time it is reached, ``name:TAG`` for the first call about TAG) the process sends
 itself SIGKILL right there — no cleanup, no flush, exactly like a power cut of the process. The
 tests (tests/test_fault_injection.py) then restart the server on the same data directory and check
 that the log shows exactly what the graph holds. Unset, a crash point costs one comparison.
@@ -25,28 +25,35 @@ CRASH_POINTS = frozenset(
     }
 )
 
-_armed: dict[str, int] = {}
+_armed: dict[str, str] = {}
+"""Crash point -> what arms it: a count ("3": the third time) or a tag ("PersonasProposed")."""
 
 
 def configure(spec: str | None) -> None:
-    """Arm the crash point ``name`` or ``name:N`` (``ADFORGE_CRASH_AT``); None disarms all."""
+    """Arm ``name``, ``name:N`` (the N-th time) or ``name:TAG`` (``ADFORGE_CRASH_AT``).
+
+    A tag arms the point for the first call that names it among its tags: for the event-log
+    points the types being appended, for ``after_writes_commit`` the node that wrote.
+    """
     _armed.clear()
     if not spec:
         return
-    name, _, count = spec.partition(":")
+    name, _, qualifier = spec.partition(":")
     if name not in CRASH_POINTS:
-        raise ValueError(
-            f"ADFORGE_CRASH_AT: unknown crash point {name!r}; known: {sorted(CRASH_POINTS)}"
-        )
-    _armed[name] = int(count or 1)
+        known = ", ".join(sorted(CRASH_POINTS))
+        raise ValueError(f"ADFORGE_CRASH_AT: unknown crash point {name!r}; known: {known}")
+    _armed[name] = qualifier or "1"
 
 
-def crash_point(name: str) -> None:
-    """SIGKILL this process if ``name`` is armed and reached for the armed time."""
-    remaining = _armed.get(name)
-    if remaining is None:
+def crash_point(name: str, *tags: str) -> None:
+    """SIGKILL this process if ``name`` is armed and this call is the one it was armed for."""
+    armed = _armed.get(name)
+    if armed is None:
         return
-    if remaining > 1:
-        _armed[name] = remaining - 1
+    if not armed.isdigit():
+        if armed not in tags:
+            return
+    elif int(armed) > 1:
+        _armed[name] = str(int(armed) - 1)
         return
     os.kill(os.getpid(), signal.SIGKILL)

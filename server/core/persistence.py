@@ -93,6 +93,11 @@ class ShieldedSqliteSaver(AsyncSqliteSaver):
     durable: DurableWrites
     """Told of every task's committed writes (set by ``open_checkpointer``)."""
 
+    @classmethod
+    async def drain(cls) -> None:
+        """Wait for writes still in flight (a shutdown must not close their connection)."""
+        await asyncio.gather(*cls._in_flight, return_exceptions=True)
+
     async def _shielded(self, write: Awaitable[Any]) -> Any:
         task = asyncio.ensure_future(write)
         self._in_flight.add(task)

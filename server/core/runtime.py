@@ -13,7 +13,7 @@ from langgraph.graph.state import CompiledStateGraph
 from graph.assistant import build_assistant
 from graph.workflow import build_workflow
 from server.core.eventlog import EventStore, Projection, ProjectionRunner
-from server.core.persistence import open_checkpointer
+from server.core.persistence import ShieldedSqliteSaver, open_checkpointer
 from server.core.products import open_product_store
 from server.core.projections.gallery import AssetsProjection
 from server.core.projections.sessions import SessionsProjection
@@ -95,4 +95,5 @@ async def open_runtime(
         finally:
             await worker.shutdown()
             await runs.shutdown()
+            await ShieldedSqliteSaver.drain()
             await runner.stop()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from server.core.eventlog import EventStore
+from server.core.faults import crash_point
 from server.core.events import EventType, event
 from server.core.runs import RunManager, RunRequest
 from server.jobs.payloads import image_result, job_error, standalone_video_job, video_result
@@ -326,6 +327,7 @@ class JobWorker:
         error: dict[str, Any] | None = None,
     ) -> None:
         finished = await self.jobs.finish(record.job_id, result=result, error=error)
+        crash_point("mid_job_completion")  # fault-injection tests: the row is done, not the thread
         await self._resume_if_waiting(finished)
         if finished.webhook_state == "pending":
             self.webhooks.wake()

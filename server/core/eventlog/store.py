@@ -137,9 +137,9 @@ class EventStore:
             async with self._transaction():
                 recorded = await self._insert(thread_id, rows)
                 if recorded:
-                    crash_point("mid_append")
+                    crash_point("mid_append", *(e.type for e in recorded))
             if recorded:
-                crash_point("after_events_commit")
+                crash_point("after_events_commit", *(e.type for e in recorded))
             # Still inside the lock, and no await since the commit: the broker receives this
             # process's events in position order.
             self.broker.publish(recorded)
