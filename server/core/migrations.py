@@ -142,9 +142,9 @@ LATEST_VERSION = MIGRATIONS[-1].version
 
 
 async def migrate(
-    path: Path, *, steps: Sequence[Migration] = MIGRATIONS, busy_timeout_ms: int = 30_000
+    path: Path, *, steps: Sequence[Migration] | None = None, busy_timeout_ms: int = 30_000
 ) -> list[int]:
-    """Bring the file at ``path`` to the last of ``steps`` on a connection of its own.
+    """Bring the file at ``path`` to the last step (of ``steps``, else ``MIGRATIONS``).
 
     Returns:
         The versions this call applied, in order (empty when the file was already current).
@@ -161,9 +161,10 @@ async def migrate(
 
 
 async def migrate_connection(
-    conn: aiosqlite.Connection, steps: Sequence[Migration] = MIGRATIONS
+    conn: aiosqlite.Connection, steps: Sequence[Migration] | None = None
 ) -> list[int]:
     """``migrate`` on an open connection with no transaction in progress (a store's own)."""
+    steps = MIGRATIONS if steps is None else steps  # read at call time: a later step counts
     _check_numbering(steps)
     known = steps[-1].version if steps else 0
     version = await _user_version(conn)
