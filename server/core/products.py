@@ -22,6 +22,7 @@ from typing import Literal
 import aiosqlite
 
 from server.core.errors import invalid, not_found
+from server.core.migrations import migrate_connection
 from server.core.persistence import connect_sqlite
 from tools.catalog import DEMO_PRODUCTS, find_product
 from tools.creative.models import ProductInfo
@@ -35,16 +36,6 @@ __all__ = [
 ]
 
 ProductSource = Literal["demo", "custom"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS products (
-    id TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    data TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS products_by_user ON products (user_id);
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +54,8 @@ class ProductStore:
         self._write_lock = asyncio.Lock()
 
     async def setup(self) -> None:
-        """Create the table if this database has none yet."""
-        await self._conn.executescript(_SCHEMA)
-        await self._conn.commit()
+        """Migrate the file's schema (``server.core.migrations``); safe on every start."""
+        await migrate_connection(self._conn)
 
     async def add(self, user_id: str, product: ProductInfo) -> ProductInfo:
         """Store a new product for ``user_id`` under a fresh ``prod-<hex>`` id and return it."""

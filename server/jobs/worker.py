@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from server.core.eventlog import EventStore
-from server.core.faults import crash_point
 from server.core.events import EventType, event
+from server.core.faults import crash_point
 from server.core.runs import RunManager, RunRequest
 from server.jobs.payloads import image_result, job_error, standalone_video_job, video_result
 from server.jobs.store import JobRecord, JobStore

@@ -36,31 +36,11 @@ from server.core.eventlog.records import (
     utc_timestamp,
 )
 from server.core.faults import crash_point
+from server.core.migrations import migrate_connection
 from server.core.persistence import connect_sqlite
 
 __all__ = ["EventStore"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
-    thread_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    event_id TEXT NOT NULL UNIQUE,
-    type TEXT NOT NULL,
-    schema_version INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    run_id TEXT,
-    created_at TEXT NOT NULL,
-    UNIQUE (thread_id, seq)
-);
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TABLE IF NOT EXISTS projection_positions (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS retention (thread_id TEXT PRIMARY KEY, min_seq INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS events_run_type ON events (run_id, type);
-"""
 _COLUMNS = "position, thread_id, seq, event_id, type, schema_version, data, run_id, created_at"
 _HEAD = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE thread_id = ?"
 _MAX_VARS = 500  # ids per IN (...) query, well under SQLite's bound-parameter limit
@@ -91,7 +71,7 @@ class EventStore:
         broker: EventBroker | None = None,
         upcasters: UpcasterRegistry | None = None,
     ) -> AsyncIterator[EventStore]:
-        """Open ``path`` on a dedicated connection and set up the schema; close on exit.
+        """Open ``path`` on a dedicated connection and migrate its schema; close on exit.
 
         Closing ends every live follower (so SSE streams finish at shutdown) and waits for an
         in-flight append, which must not lose its connection halfway.
@@ -107,9 +87,9 @@ class EventStore:
                 await conn.close()
 
     async def setup(self) -> None:
-        """Create the tables and triggers if missing; safe to run on every start."""
+        """Migrate the file's schema (``server.core.migrations``); safe on every start."""
         async with self._lock:
-            await self._conn.executescript(_SCHEMA)
+            await migrate_connection(self._conn)
 
     async def append(self, thread_id: str, events: Sequence[NewEvent]) -> list[RecordedEvent]:
         """Record ``events`` on ``thread_id`` with the next seqs, skipping ids already recorded.
