@@ -133,7 +133,7 @@ class ShieldedSqliteSaver(AsyncSqliteSaver):
         configurable = config.get("configurable") or {}
         if _is_outcome(configurable, writes):
             self.durable.committed(str(configurable["thread_id"]), task_id)
-            crash_point("after_writes_commit")
+            crash_point("after_writes_commit", *(p.strip(" ~") for p in path.split(",")))
 
     async def adelete_thread(self, *args: Any, **kwargs: Any) -> Any:
         """Delete a thread's checkpoints (shielded)."""

@@ -42,7 +42,13 @@ from pydantic import TypeAdapter, ValidationError
 
 from server.core.catalog_rules import check_format
 from server.core.commands.choices import answer_choice
-from server.core.commands.messages import MessageCreate, plan_turn, session_of
+from server.core.commands.keys import keyed_id, replayed, request_hash
+from server.core.commands.messages import (
+    MessageCreate,
+    plan_turn,
+    session_of,
+    user_message_event_id,
+)
 from server.core.commands.retry import retry_from
 from server.core.products import resolve_product
 from server.core.runs import Multitask, RunRequest, ThreadBusyError
@@ -219,6 +225,18 @@ async def _add_message(
     thread = _thread(services, ctx.user, req.params.thread_id)
     text = _text(req.params.input)
     multitask = _options(req.metadata).multitask
+    if ctx.idempotency_key is not None:
+        ctx.message_id = keyed_id("msg", ctx.user.id, f"chatkit:{thread.id}", ctx.idempotency_key)
+        ctx.request_hash = request_hash({"text": text})
+        found = await replayed(
+            services.store,
+            user_message_event_id(thread.id, ctx.message_id),
+            ctx.request_hash,
+            thread_id=thread.id,
+        )
+        if found is not None:
+            ctx.replay = (found.seq, str(found.data.get("runId")))
+            return
     free = _free(ctx, services, thread.id, multitask)
     if thread.graph != "ad_workflow":
         ctx.turn = Turn(_assistant_run(ctx, thread.id, text), multitask)
@@ -330,14 +348,23 @@ def _limit(limit: int | None) -> None:
         raise _invalid(f"limit must be between 1 and {MAX_PAGE}")
 
 
-async def prepare(services: Services, user: User, body: bytes, base_url: str) -> RequestContext:
+async def prepare(
+    services: Services,
+    user: User,
+    body: bytes,
+    base_url: str,
+    *,
+    idempotency_key: str | None = None,
+) -> RequestContext:
     """Parse and check a ``POST /chatkit`` body; the context ``process()`` runs it with.
 
     Raises:
         ApiError: 4xx for a request that cannot succeed; nothing is recorded then.
     """
     request = parse(body)
-    ctx = RequestContext(user=user, base_url=base_url.rstrip("/"), request=request)
+    ctx = RequestContext(
+        user=user, base_url=base_url.rstrip("/"), request=request, idempotency_key=idempotency_key
+    )
     try:
         await _check(services, user, ctx, request)
     except BaseException:
