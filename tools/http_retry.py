@@ -20,9 +20,9 @@ from __future__ import annotations
 import email.utils
 import random
 import time
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt
@@ -71,7 +71,8 @@ class RetryPolicy:
         """Await ``attempt()`` until it gives an answer worth keeping, at most ``attempts`` times.
 
         Retried: exceptions of a ``transient`` type, and answers (returned, or raised with a
-        ``.response``) whose status is in :data:`RETRY_STATUSES` or ``extra_statuses``. When the
+        ``.response``) whose status is in :data:`RETRY_STATUSES` or ``extra_statuses`` — unless
+        the answer says ``x-should-retry: false`` (or ``true`` forces a retry). When the
         tries run out, the last answer is returned or the last exception raised, so the caller
         maps errors exactly as for a single try.
         """
@@ -81,10 +82,15 @@ class RetryPolicy:
             outcome = state.outcome
             if outcome is None:
                 return False
-            if outcome.failed:
-                error = outcome.exception()
-                return isinstance(error, transient) or status_of(error) in statuses
-            return status_of(outcome.result()) in statuses
+            answer = outcome.exception() if outcome.failed else outcome.result()
+            response = _response_of(answer)
+            if response is None:
+                return isinstance(answer, transient)
+            status, headers = response
+            advice = str(headers.get("x-should-retry") or "").lower()
+            if advice in ("true", "false"):
+                return advice == "true"  # the server knows best (OpenAI sends this header)
+            return status in statuses
 
         def wait(state: RetryCallState) -> float:
             outcome = state.outcome
@@ -92,8 +98,8 @@ class RetryPolicy:
             if outcome is not None:
                 answer = outcome.exception() if outcome.failed else outcome.result()
             response = _response_of(answer)
-            header = response.headers.get("retry-after") if response is not None else None
-            return self.delay(state.attempt_number, header)
+            header = response[1].get("retry-after") if response is not None else None
+            return self.delay(state.attempt_number, str(header) if header else None)
 
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.attempts if retry else 1),
@@ -125,11 +131,18 @@ def retry_after_s(value: str | None) -> float | None:
 def status_of(answer: object) -> int | None:
     """The HTTP status of a response, or of an exception carrying one as ``.response``."""
     response = _response_of(answer)
-    return response.status_code if response is not None else None
+    return response[0] if response is not None else None
 
 
-def _response_of(answer: object) -> httpx.Response | None:
-    if isinstance(answer, httpx.Response):
-        return answer
-    carried = getattr(answer, "response", None)
-    return carried if isinstance(carried, httpx.Response) else None
+def _response_of(answer: object) -> tuple[int, Mapping[str, Any]] | None:
+    """(status, headers) of an HTTP answer, or of an error carrying one as ``.response``.
+
+    Duck-typed: httpx's responses and those of the HTTP library the OpenAI SDK ships with
+    (``httpx2``) both have ``status_code`` and ``headers``.
+    """
+    for candidate in (answer, getattr(answer, "response", None)):
+        status = getattr(candidate, "status_code", None)
+        headers = getattr(candidate, "headers", None)
+        if isinstance(status, int) and isinstance(headers, Mapping):
+            return status, headers
+    return None
