@@ -16,11 +16,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi.responses import JSONResponse
 from PIL import Image
 
+from tests.fakes._heygen_schema import Refusal
 from tools.media import ffmpeg_exe
 
-__all__ = ["DEFAULT_LOOKS", "DEFAULT_VOICES", "FakeMedia", "MediaMaker", "make_fake_media"]
+__all__ = [
+    "DEFAULT_LOOKS",
+    "DEFAULT_VOICES",
+    "FakeMedia",
+    "Fault",
+    "MediaMaker",
+    "VideoPlan",
+    "fault_response",
+    "make_fake_media",
+    "page",
+]
 
 
 def _look(
@@ -142,3 +154,49 @@ class MediaMaker:
                 made = make_fake_media(self.workdir, width=width, height=height)
                 self._made[width, height] = made
             return self._made[width, height]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One scripted error answer; ``after_effect`` applies the request first (lost response)."""
+
+    status: int
+    after_effect: bool = False
+    retry_after: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class VideoPlan:
+    """How a new video's status evolves, one step per status poll."""
+
+    statuses: tuple[str, ...] = ("pending", "processing", "completed")
+    failure_code: str = "rendering_failed"
+    failure_message: str = "Avatar rendering timed out"
+    thumbnail: bool = True
+
+
+def fault_response(fault: Fault) -> JSONResponse:
+    defaults = {
+        401: ("unauthorized", "Invalid API key"),
+        402: ("insufficient_credit", "Your account has 0 credits but this video requires 10."),
+        429: ("rate_limit_exceeded", "Too many requests, slow down"),
+        409: ("request_in_progress", "A request with this Idempotency-Key is in progress"),
+    }
+    code, message = defaults.get(fault.status, ("internal_error", "Internal server error"))
+    body = Refusal(fault.status, fault.code or code, fault.message or message).body()
+    headers = {"retry-after": fault.retry_after} if fault.retry_after else None
+    return JSONResponse(body, status_code=fault.status, headers=headers)
+
+
+def page(items: list[dict[str, Any]], query: dict[str, str], default: int) -> dict[str, Any]:
+    limit = int(query.get("limit") or default)
+    token = query.get("token") or "0"
+    start = int(token) if token.isdigit() else 0
+    more = start + limit < len(items)
+    return {
+        "data": items[start : start + limit],
+        "has_more": more,
+        "next_token": str(start + limit) if more else None,
+    }

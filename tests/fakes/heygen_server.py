@@ -47,8 +47,12 @@ from tests.fakes._heygen_data import (
     DEFAULT_LOOKS,
     DEFAULT_VOICES,
     FakeMedia,
+    Fault,
     MediaMaker,
+    VideoPlan,
+    fault_response,
     make_fake_media,
+    page,
 )
 from tests.fakes._heygen_schema import (
     LOOKS_QUERY,
@@ -73,27 +77,6 @@ __all__ = [
     "VideoPlan",
     "make_fake_media",
 ]
-
-
-@dataclass(frozen=True)
-class Fault:
-    """One scripted error answer; ``after_effect`` applies the request first (lost response)."""
-
-    status: int
-    after_effect: bool = False
-    retry_after: str | None = None
-    code: str | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True)
-class VideoPlan:
-    """How a new video's status evolves, one step per status poll."""
-
-    statuses: tuple[str, ...] = ("pending", "processing", "completed")
-    failure_code: str = "rendering_failed"
-    failure_message: str = "Avatar rendering timed out"
-    thumbnail: bool = True
 
 
 @dataclass
@@ -270,45 +253,24 @@ class FakeHeyGen(ServedFake):
         }
 
 
-def _fault_response(fault: Fault) -> JSONResponse:
-    defaults = {
-        401: ("unauthorized", "Invalid API key"),
-        402: ("insufficient_credit", "Your account has 0 credits but this video requires 10."),
-        429: ("rate_limit_exceeded", "Too many requests, slow down"),
-        409: ("request_in_progress", "A request with this Idempotency-Key is in progress"),
-    }
-    code, message = defaults.get(fault.status, ("internal_error", "Internal server error"))
-    body = Refusal(fault.status, fault.code or code, fault.message or message).body()
-    headers = {"retry-after": fault.retry_after} if fault.retry_after else None
-    return JSONResponse(body, status_code=fault.status, headers=headers)
-
-
-def _page(items: list[dict[str, Any]], query: dict[str, str], default: int) -> dict[str, Any]:
-    limit = int(query.get("limit") or default)
-    token = query.get("token") or "0"
-    start = int(token) if token.isdigit() else 0
-    more = start + limit < len(items)
-    return {
-        "data": items[start : start + limit],
-        "has_more": more,
-        "next_token": str(start + limit) if more else None,
-    }
-
-
 def _create_app(fake: FakeHeyGen) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
     async def receive(
-        request: Request, query: dict[str, Any] | None = None
+        request: Request, query: dict[str, Any] | None = None, route: str | None = None
     ) -> tuple[RecordedRequest, Response | None]:
-        """Record, check the key, then check the query string against ``query`` (the schema)."""
+        """Record; check the key and the query string (``query`` is its schema); then answer
+        a scripted fault for ``route`` if one is queued."""
         recorded = fake._record(request, await request.body())
         if request.headers.get("x-api-key") != fake.script.api_key:
             return recorded, fake._refuse(
                 recorded, Refusal(401, "unauthorized", "Invalid API key or OAuth token")
             )
         refusal = check_query(recorded.query, query or {})
-        return recorded, fake._refuse(recorded, refusal) if refusal is not None else None
+        if refusal is not None:
+            return recorded, fake._refuse(recorded, refusal)
+        fault = fake._fault(route) if route else None
+        return recorded, fault_response(fault) if fault is not None else None
 
     @app.post("/v3/videos")
     async def create_video(request: Request) -> Response:
@@ -317,23 +279,20 @@ def _create_app(fake: FakeHeyGen) -> FastAPI:
             return rejection
         fault = fake._fault("create")
         if fault is not None and not fault.after_effect:
-            return _fault_response(fault)
+            return fault_response(fault)
         key = request.headers.get("idempotency-key")
         if key is not None and key in fake._replays:
             status, body = fake._replays[key]
             response: Response = JSONResponse(body, status_code=status)
         else:
             response = _create(fake, recorded, key)
-        return _fault_response(fault) if fault is not None else response
+        return fault_response(fault) if fault is not None else response
 
     @app.get("/v3/videos/{video_id}")
     async def get_video(video_id: str, request: Request) -> Response:
-        _, rejection = await receive(request)
+        _, rejection = await receive(request, route="status")
         if rejection is not None:
             return rejection
-        fault = fake._fault("status")
-        if fault is not None:
-            return _fault_response(fault)
         video = fake.videos.get(video_id)
         if video is None:
             return JSONResponse(Refusal(404, "not_found", "Video not found").body(), 404)
@@ -342,13 +301,10 @@ def _create_app(fake: FakeHeyGen) -> FastAPI:
 
     @app.get("/v3/avatars/looks")
     async def list_looks(request: Request) -> Response:
-        recorded, rejection = await receive(request, LOOKS_QUERY)
+        recorded, rejection = await receive(request, LOOKS_QUERY, "looks")
         if rejection is not None:
             return rejection
-        fault = fake._fault("looks")
-        if fault is not None:
-            return _fault_response(fault)
-        return JSONResponse(_page(list(fake.script.looks), recorded.query, 20))
+        return JSONResponse(page(list(fake.script.looks), recorded.query, 20))
 
     @app.get("/v3/avatars/looks/{look_id}")
     async def get_look(look_id: str, request: Request) -> Response:
@@ -362,12 +318,9 @@ def _create_app(fake: FakeHeyGen) -> FastAPI:
 
     @app.get("/v3/voices")
     async def list_voices(request: Request) -> Response:
-        recorded, rejection = await receive(request, VOICES_QUERY)
+        recorded, rejection = await receive(request, VOICES_QUERY, "voices")
         if rejection is not None:
             return rejection
-        fault = fake._fault("voices")
-        if fault is not None:
-            return _fault_response(fault)
         query = recorded.query
         voices = [
             v
@@ -376,14 +329,14 @@ def _create_app(fake: FakeHeyGen) -> FastAPI:
             and query.get("language", v["language"]).lower() == v["language"].lower()
             and query.get("gender", v["gender"]).lower() == v["gender"].lower()
         ]
-        return JSONResponse(_page(voices, query, 20))
+        return JSONResponse(page(voices, query, 20))
 
     @app.get("/files/{name}")
     async def files(name: str, request: Request) -> Response:
         fake._record(request, b"")
         fault = fake._fault("file")
         if fault is not None:
-            return _fault_response(fault)
+            return fault_response(fault)
         video_id, _, ext = name.rpartition(".")
         video = fake.videos.get(video_id)
         if video is None or ext not in ("mp4", "jpg"):
@@ -413,23 +366,17 @@ def _create_app(fake: FakeHeyGen) -> FastAPI:
 
 def _create(fake: FakeHeyGen, recorded: RecordedRequest, key: str | None) -> Response:
     """Validate a create-video body against the edition, create the video, remember the answer."""
-    refusal = check_idempotency_key(key)
-    if refusal is None:
-        try:
-            body = json.loads(recorded.body)
-        except ValueError:
-            body = None
-            refusal = Refusal(400, "invalid_parameter", "Request body is not valid JSON")
-        looks = {look["id"]: look for look in fake.script.looks}
-        refusal = refusal or check_body(body, looks)
+    looks = {look["id"]: look for look in fake.script.looks}
+    try:
+        body: Any = json.loads(recorded.body)
+    except ValueError:
+        body = None
+    refusal = check_idempotency_key(key) or check_body(body, looks)
+    voices = {v["voice_id"] for v in fake.script.voices}
+    if refusal is None and body.get("voice_id") not in (None, *voices):
+        refusal = Refusal(400, "invalid_parameter", "Voice not found", param="voice_id")
     if refusal is not None:
         return fake._refuse(recorded, refusal)
-    voices = {v["voice_id"] for v in fake.script.voices}
-    if body.get("voice_id") is not None and body["voice_id"] not in voices:
-        return fake._refuse(
-            recorded,
-            Refusal(400, "invalid_parameter", "Voice not found", param="voice_id"),
-        )
     video_id = uuid.uuid4().hex
     frame = frame_for(body, looks[body["avatar_id"]])
     fake.videos[video_id] = _Video(video_id, body, fake.script.plan, frame)

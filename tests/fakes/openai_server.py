@@ -258,9 +258,7 @@ async def _receive(fake: FakeOpenAI, request: Request) -> tuple[Any, Response | 
         body, bad_json = raw.decode("utf-8", "replace"), True
     peer = f"{request.client.host}:{request.client.port}" if request.client else None
     fake.record(
-        RecordedRequest(
-            request.method, request.url.path, dict(request.headers.items()), body, peer
-        )
+        RecordedRequest(request.method, request.url.path, dict(request.headers.items()), body, peer)
     )
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()

@@ -24,8 +24,10 @@ from tools.video_providers.base import (
 from tools.video_providers.heygen import (
     DEFAULT_BASE_URL,
     DEFAULT_VOICE_LANGUAGE,
-    EDITION as HEYGEN_EDITION,
     HeyGenProvider,
+)
+from tools.video_providers.heygen import (
+    EDITION as HEYGEN_EDITION,
 )
 from tools.video_providers.heygen_webhook import WebhookEvent, sign_webhook, verify_heygen_webhook
 from tools.video_providers.offline import OfflineVideoProvider

@@ -27,7 +27,6 @@ result says ``reframed_from``. Webhook verification lives in :mod:`.heygen_webho
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import time
 from collections.abc import Mapping
@@ -41,6 +40,13 @@ import httpx
 from tools.media import MediaRenderError
 from tools.video_providers._heygen_catalog import AVATAR_CACHE_S, ChosenVoice, HeyGenCatalog
 from tools.video_providers._heygen_edition import EDITION, RenderPlan, plan_render
+from tools.video_providers._heygen_files import (
+    conform,
+    finished_video,
+    notes_path,
+    read_notes,
+    write_notes,
+)
 from tools.video_providers._heygen_wire import (
     Status,
     api_error,
@@ -51,13 +57,7 @@ from tools.video_providers._heygen_wire import (
 from tools.video_providers._http import DownloadTooLarge, RetryPolicy
 from tools.video_providers._http import download as _download
 from tools.video_providers._http import send as _send
-from tools.video_providers._media import (
-    ensure_jpeg,
-    extract_still,
-    probe_video,
-    reframe_video,
-    replace_atomic,
-)
+from tools.video_providers._media import ensure_jpeg
 from tools.video_providers.base import (
     OnSubmitted,
     Progress,
@@ -150,9 +150,11 @@ class HeyGenProvider:
         report = ProgressReporter(progress)
         await report(0)
         video, thumb = dest_dir / f"{request.key}.mp4", dest_dir / f"{request.key}.jpg"
-        notes = dest_dir / f"{request.key}.heygen.json"
+        notes = notes_path(dest_dir, request.key)
         if provider_job_id and video.is_file() and thumb.is_file() and notes.is_file():
-            return await self._finish(video, thumb, provider_job_id, None, report, _read(notes))
+            done = await finished_video(video, thumb, provider_job_id, None, read_notes(notes))
+            await report(100)
+            return done
         plan = plan_render(request.width, request.height)
         look = await self.catalog.look(request.avatar_id or self.default_avatar_id)
         voice = await self.catalog.voice(look, requested=request.voice_id, configured=self.voice_id)
@@ -168,10 +170,12 @@ class HeyGenProvider:
         await report(95)
         if status.thumbnail_url:
             await self._fetch_thumbnail(status.thumbnail_url, thumb, video_id)
-        facts = await self._conform(video, thumb, plan, video_id)
+        facts = await conform(video, thumb, plan, video_id)
         facts |= {"voiceId": voice.voice_id, "voiceSource": voice.source}
-        await asyncio.to_thread(replace_atomic, json.dumps(facts).encode(), notes)
-        return await self._finish(video, thumb, video_id, status.duration_s, report, facts)
+        done = await finished_video(video, thumb, video_id, status.duration_s, facts)
+        await write_notes(notes, facts)
+        await report(100)
+        return done
 
     async def _submit(
         self,
@@ -214,21 +218,6 @@ class HeyGenProvider:
         if not isinstance(video_id, str) or not video_id:
             raise bad_response("HeyGen accepted the video but returned no video_id")
         return video_id
-
-    async def _conform(
-        self, video: Path, thumb: Path, plan: RenderPlan, video_id: str
-    ) -> dict[str, Any]:
-        """Crop HeyGen's frame to the requested size when they differ; say what was done."""
-        try:
-            info = await asyncio.to_thread(probe_video, video)
-            if (info.width, info.height) == (plan.width, plan.height):
-                return {"reframedFrom": None}
-            await asyncio.to_thread(reframe_video, video, plan.width, plan.height)
-        except MediaRenderError as exc:
-            video.unlink(missing_ok=True)
-            raise _bad_media(exc, video_id) from exc
-        thumb.unlink(missing_ok=True)  # HeyGen's still has the old frame: cut a new one
-        return {"reframedFrom": f"{info.width}x{info.height}"}
 
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Check a webhook delivery against ``webhook_secret`` and parse it."""
@@ -340,39 +329,6 @@ class HeyGenProvider:
         finally:
             raw.unlink(missing_ok=True)
 
-    async def _finish(
-        self,
-        video: Path,
-        thumb: Path,
-        video_id: str,
-        duration_s: float | None,
-        report: ProgressReporter,
-        facts: dict[str, Any],
-    ) -> RenderedVideo:
-        """Check the MP4 is a real video, make sure a JPEG still exists, report 100."""
-        try:
-            info = await asyncio.to_thread(probe_video, video)
-            if not thumb.is_file():
-                at = min(0.5, info.duration_s / 2)
-                await asyncio.to_thread(extract_still, video, thumb, at_s=at)
-        except MediaRenderError as exc:
-            video.unlink(missing_ok=True)
-            raise _bad_media(exc, video_id) from exc
-        await report(100)
-        return RenderedVideo(
-            video,
-            thumb,
-            info.duration_s or duration_s or 0.0,
-            info.width,
-            info.height,
-            self.name,
-            video_id,
-            False,
-            voice_id=_text(facts.get("voiceId")),
-            voice_source=_text(facts.get("voiceSource")),
-            reframed_from=_text(facts.get("reframedFrom")),
-        )
-
     async def _call(
         self,
         method: str,
@@ -405,25 +361,3 @@ class HeyGenProvider:
                 raise bad_response(f"{method} {path} did not answer a JSON object", job)
             return body
         raise api_error(response, job)
-
-
-def _bad_media(exc: MediaRenderError, video_id: str) -> VideoProviderError:
-    return VideoProviderError(
-        "provider_bad_media",
-        f"HeyGen's file is not a playable video: {exc}"[:500],
-        retryable=True,
-        provider_job_id=video_id,
-    )
-
-
-def _read(notes: Path) -> dict[str, Any]:
-    """What a finished render recorded beside its files (voice, reframe); {} if unreadable."""
-    try:
-        facts = json.loads(notes.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return facts if isinstance(facts, dict) else {}
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
