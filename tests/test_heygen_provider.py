@@ -544,3 +544,24 @@ async def test_render_voiceOrder_userThenConfiguredBeforeTheLookDefault(
     assert (video.voice_id, video.voice_source) == (expected, source)
     assert json.loads(fake.calls("POST", "/v3/videos")[0].body)["voice_id"] == expected
     assert not fake.calls("GET", "/v3/voices")
+
+
+async def test_render_whenResumedAndTheLookIsGone_thenThePaidRenderStillFinishes(
+    fake: FakeHeyGen, tmp_path: Path
+) -> None:
+    stored: list[str] = []
+
+    async def persist_then_crash(video_id: str) -> None:
+        stored.append(video_id)
+        raise Crash
+
+    async with make_provider(fake) as first:
+        with pytest.raises(Crash):
+            await first.render(REQUEST, tmp_path, on_submitted=persist_then_crash)
+    fake.script.looks = tuple(x for x in DEFAULT_LOOKS if x["id"] != REQUEST.avatar_id)
+
+    async with make_provider(fake) as restarted:
+        video = await restarted.render(REQUEST, tmp_path, provider_job_id=stored[0])
+
+    assert video.provider_job_id == stored[0] and video.path.is_file()
+    assert fake.submissions == 1 and video.voice_id is None

@@ -156,9 +156,19 @@ class HeyGenProvider:
             await report(100)
             return done
         plan = plan_render(request.width, request.height)
-        look = await self.catalog.look(request.avatar_id or self.default_avatar_id)
-        voice = await self.catalog.voice(look, requested=request.voice_id, configured=self.voice_id)
-        video_id = provider_job_id or await self._submit(request, plan, look, voice)
+        try:
+            look = await self.catalog.look(request.avatar_id or self.default_avatar_id)
+            voice = await self.catalog.voice(
+                look, requested=request.voice_id, configured=self.voice_id
+            )
+        except VideoProviderError:
+            if provider_job_id is None:
+                raise  # nothing submitted yet: fail before paying
+            look, voice = None, None  # a paid render exists: finish it, voice unknown
+        if provider_job_id is None:
+            assert look is not None and voice is not None
+            provider_job_id = await self._submit(request, plan, look, voice)
+        video_id = provider_job_id
         if on_submitted is not None:
             await on_submitted(video_id)
         await report(5)
@@ -171,7 +181,8 @@ class HeyGenProvider:
         if status.thumbnail_url:
             await self._fetch_thumbnail(status.thumbnail_url, thumb, video_id)
         facts = await conform(video, thumb, plan, video_id)
-        facts |= {"voiceId": voice.voice_id, "voiceSource": voice.source}
+        if voice is not None:
+            facts |= {"voiceId": voice.voice_id, "voiceSource": voice.source}
         done = await finished_video(video, thumb, video_id, status.duration_s, facts)
         await write_notes(notes, facts)
         await report(100)
