@@ -106,6 +106,9 @@ class JobWorker:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.webhooks.aclose()
         await self.video.aclose()
+        close_images = getattr(self.images, "aclose", None)  # providers with pooled clients
+        if close_images is not None:
+            await close_images()
 
     # --- intake ---------------------------------------------------------------------------------
 
