@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.types import Command
 
+from graph.assistant import build_assistant
 from graph.context import Context
 from graph.models import load_chat_model
 from graph.steps import propose
 from graph.workflow import build_workflow
-from tests.fakes import FakeOpenAI, FakeScript, FakeText
+from tests.fakes import FakeOpenAI, FakeScript, FakeText, FakeToolCalls, scripted
 from tests.helpers import advance, thread
 from tools.creative.models import CreativeBrief, ProductInfo
 
@@ -106,7 +108,7 @@ async def test_corrected_copy_replaces_the_blocked_copy(
     assert all(o["compliance"]["status"] != "blocked" for o in proposal.options)
 
 
-async def test_the_workflow_card_and_its_event_payload_carry_the_verdict(
+async def test_blocked_cards_carry_the_verdict_and_render_only_when_acknowledged(
     fake_openai: FakeOpenAI, saver: AsyncSqliteSaver
 ) -> None:
     row = next(r for r in RISKY if r["product"]["category"] == "Dating")
@@ -124,7 +126,7 @@ async def test_the_workflow_card_and_its_event_payload_carry_the_verdict(
 
     fake_openai.reset(FakeScript(chat=respond))
     workflow = build_workflow().compile(checkpointer=saver)
-    cfg, ctx = thread("risky-wf"), Context(model="openai:gpt-4.1")
+    cfg, ctx = thread("risky-wf"), Context(model="openai:gpt-4.1", user_id="marketer-7")
     await advance(workflow, {"product": row["product"], "media_type": "image"}, cfg, ctx)
     await advance(workflow, Command(resume={"optionId": "aud-1"}), cfg, ctx)
     updates = []
@@ -136,3 +138,59 @@ async def test_the_workflow_card_and_its_event_payload_carry_the_verdict(
     assert concepts[0]["compliance"]["status"] == "blocked"
     state = (await workflow.aget_state(cfg)).values
     assert state["concepts"][0]["compliance"] == concepts[0]["compliance"]
+
+    pick = {"optionId": "psych-1", "action": "generate_image"}
+    [again] = await advance(workflow, Command(resume=pick), cfg, ctx)
+    assert again.value["kind"] == "script_selection", "blocked copy is not rendered unasked"
+    assert again.value["mediaError"]["code"] == "copy_blocked"
+    assert "acknowledgeFindings" in again.value["mediaError"]["message"]
+    assert (await workflow.aget_state(cfg)).values.get("media_job") is None
+
+    acknowledged = {**pick, "acknowledgeFindings": True}
+    [render] = await advance(workflow, Command(resume=acknowledged), cfg, ctx)
+    assert render.value["kind"] == "media_job"
+    state = (await workflow.aget_state(cfg)).values
+    assert state["selected_concept"]["compliance"]["acknowledgedBy"] == "marketer-7"
+    assert state["media_job"]["compliance"]["status"] in ("clean", "warn", "blocked")
+
+
+async def test_the_assistant_saves_blocked_copy_only_when_acknowledged(
+    fake_openai: FakeOpenAI, saver: AsyncSqliteSaver
+) -> None:
+    concept = STRUCTURED["AdConceptDraft"]
+    save = {
+        "product": "Clear Skin Serum",
+        "style": "Clean Minimal",
+        "tone": "Warm",
+        "pitch": "Skin Days",
+        "headline": "Clears acne in seven days",
+        "primary_text": concept["primaryText"],
+        "call_to_action": concept["callToAction"],
+        "image_prompts": concept["imagePrompts"],
+    }
+    fake_openai.reset(
+        FakeScript(
+            chat=scripted(
+                [
+                    FakeToolCalls.single("save_ad_asset", save),
+                    FakeText("The headline makes a health claim; shall I rewrite it?"),
+                    FakeToolCalls.single("save_ad_asset", {**save, "acknowledge_findings": True}),
+                    FakeText("Saved with the finding acknowledged."),
+                ]
+            )
+        )
+    )
+    assistant = build_assistant().compile(checkpointer=saver)
+    cfg, ctx = thread("risky-chat"), Context(model="openai:gpt-4.1", user_id="marketer-7")
+    await advance(assistant, {"messages": [HumanMessage("Save it")]}, cfg, ctx)
+    state = (await assistant.aget_state(cfg)).values
+    refused = json.loads(next(m for m in state["messages"] if isinstance(m, ToolMessage)).text)
+    assert refused["status"] == "blocked" and not state.get("assets")
+    [finding] = [f for f in refused["compliance"]["findings"] if f["field"] == "headline"]
+    assert finding["ruleId"] == "ftc.health_claim" and finding["rewrite"]
+
+    await advance(assistant, {"messages": [HumanMessage("Save it anyway, I accept")]}, cfg, ctx)
+    [asset] = (await assistant.aget_state(cfg)).values["assets"].values()
+    assert asset["headline"] == "Clears acne in seven days"
+    assert asset["compliance"]["status"] == "blocked"
+    assert asset["compliance"]["acknowledgedBy"] == "marketer-7"

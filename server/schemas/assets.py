@@ -13,6 +13,7 @@ from pydantic import Field
 
 from server.gallery import AssetKind
 from server.schemas import ApiModel
+from server.schemas.compliance import CompliancePublic
 
 __all__ = ["AssetPublic", "AssetsPublic", "VideoPublic"]
 
@@ -44,6 +45,9 @@ class AssetPublic(ApiModel):
     videos: list[VideoPublic]
     source_session: str = Field(description="The session (thread) that saved it")
     offline: bool = Field(description="True when made by the offline deterministic engine")
+    compliance: CompliancePublic | None = Field(
+        default=None, description="The copy gate's verdict on this asset's copy"
+    )
     created_at: str = Field(description="First save, ISO-8601 UTC")
     updated_at: str = Field(description="Latest save, ISO-8601 UTC")
 

@@ -81,4 +81,5 @@ def report(findings: Iterable[Finding], placements: Iterable[str]) -> dict[str, 
         "findings": [f.to_wire() for f in unique],
         "placements": list(placements),
         "checkedBy": GATE_VERSION,
+        "acknowledgedBy": None,
     }
