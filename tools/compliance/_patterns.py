@@ -144,7 +144,8 @@ ABSOLUTE = re.compile(
 )
 TESTIMONIAL = re.compile(
     r"\bI(?:'ve|\s+have)?\s+(?:been\s+)?(?:us(?:ed|ing)|tried|trying|switched\s+to)\s+(?:this|it|"
-    r"\w+)\s+(?:for|every|since)\b"
+    r"\w+)\s+(?:for|every|since)\b(?:\s+(?:a|an|one|two|three|four|five|six|\d+|few|whole|"
+    r"days?|weeks?|months?|years?|morning|night|day)\b){0,2}"
     r"|\bsince\s+I\s+(?:started|switched|began)\b|\bchanged\s+my\s+life\b"
     r"|\bI\s+(?:lost|dropped|gained|saved)\s+\d+"
     r"|\bmy\s+(?:skin|results|doctor|dermatologist|tan|gut|books|team)\s+(?:has|have|is|are|was|"
