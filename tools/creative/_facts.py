@@ -30,7 +30,8 @@ _VERB_START = frozenset(
     "helps lets makes gives keeps brings turns saves tracks finds delivers combines uses".split()
 )
 _NOT_A_NOUN_START = _VERB_START | frozenset(
-    "we our i my it this get make discover meet introducing turn save track find".split()
+    "we our i my it this get make discover meet introducing turn save track find come try visit "
+    "join stop grab order book taste enjoy".split()
 )
 _NUMBER = (
     r"(?:\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+)?|one|two|three|four|five|six|seven|eight|nine|ten"

@@ -57,7 +57,9 @@ def _fits_product(setup: Setup, archetype: Archetype) -> bool:
 
 
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b)?")
-_PERIOD = re.compile(r"/\s*(?:mo|month)|per\s+month|monthly|/\s*(?:yr|year)|per\s+year|annual", re.I)
+_PERIOD = re.compile(
+    r"/\s*(?:mo|month)|per\s+month|monthly|/\s*(?:yr|year)|per\s+year|annual", re.I
+)
 
 
 def high_ticket(price: str | None) -> bool:
