@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.types import Command
@@ -23,8 +24,12 @@ from graph.context import Context
 from graph.models import load_chat_model
 from graph.steps import propose
 from graph.workflow import build_workflow
+from server.app import create_app
+from server.settings import Settings
 from tests.fakes import FakeOpenAI, FakeScript, FakeText, FakeToolCalls, scripted
 from tests.helpers import advance, thread
+from tests.http_flows import to_scripts
+from tests.test_auth_errors import assert_error
 from tools.creative.models import CreativeBrief, ProductInfo
 
 _HERE = Path(__file__).parent / "fixtures"
@@ -194,3 +199,30 @@ async def test_the_assistant_saves_blocked_copy_only_when_acknowledged(
     assert asset["headline"] == "Clears acne in seven days"
     assert asset["compliance"]["status"] == "blocked"
     assert asset["compliance"]["acknowledgedBy"] == "marketer-7"
+
+
+def test_the_render_route_refuses_blocked_copy_without_an_acknowledgement(
+    fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    row = next(r for r in RISKY if r["rules"] == ["ftc.ai_testimonial"])
+
+    def respond(request: dict[str, Any]) -> FakeText:
+        name = request["response_format"]["json_schema"]["name"]
+        if name == "ConceptSet":
+            return _Model(row, corrects=False)(request)
+        return FakeText(json.dumps(STRUCTURED[name]))
+
+    fake_openai.reset(FakeScript(chat=respond))
+    settings = Settings(ADFORGE_DATA_DIR=str(tmp_path / "data"), ADFORGE_MODEL="openai:gpt-4.1")
+    with TestClient(create_app(settings)) as client:
+        sid, script_id = to_scripts(client)
+        before = client.get(f"/api/chat/sessions/{sid}/context").json()
+        refused = client.post(f"/api/chat/sessions/{sid}/video", json={"scriptId": script_id})
+        assert refused.status_code == 422
+        assert_error(refused.json(), "copy_blocked")
+        assert client.get(f"/api/chat/sessions/{sid}/context").json() == before, "no trace"
+        accepted = client.post(
+            f"/api/chat/sessions/{sid}/video",
+            json={"scriptId": script_id, "acknowledgeFindings": True},
+        )
+        assert accepted.status_code == 202, accepted.text

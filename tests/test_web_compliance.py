@@ -105,3 +105,13 @@ def test_cards_carry_a_badge_and_the_modal_lists_the_findings(
     expect(page.locator(".msg-user").last).to_contain_text("I used this for three weeks")
     wait_for_choice(page, "script_selection")
     assert page.locator(".card-group[data-kind=script_selection]").count() == 2
+
+    # Rendering blocked copy needs an explicit acknowledgement: the button alone is refused.
+    still_blocked = (
+        group(page, "script_selection")
+        .locator(".psychology-card")
+        .filter(has=page.locator(".badge-compliance.is-blocked"))
+    )
+    still_blocked.get_by_role("button", name="Generate video").click()
+    expect(page.get_by_text("blocked by the copy check")).to_be_visible()
+    expect(page.locator(".msg-job")).to_have_count(0)

@@ -73,6 +73,9 @@ class VideoCreate(_Body):
         default=None,
         description="Receives the final job record by POST, signed when ADFORGE_WEBHOOK_SECRET is set",
     )
+    acknowledge_findings: bool = Field(
+        default=False, description="Render a script whose copy check blocks it; records who did"
+    )
 
 
 class JobQueued(_Body):
@@ -286,10 +289,21 @@ async def create_video(
         raise ApiError(
             422, "invalid_request", f"resolution must be one of {pending.get('resolutions')}"
         )
+    concepts = snapshot.values.get("concepts") or []
+    concept = next(c for c in concepts if c["id"] == body.script_id)
+    verdict = concept.get("compliance") or {}
+    if verdict.get("status") == "blocked" and not body.acknowledge_findings:
+        raise ApiError(
+            422,
+            "copy_blocked",
+            "this script's copy is blocked by the copy check; "
+            "see its findings, or send acknowledgeFindings: true to render it anyway",
+        )
     answer: dict[str, Any] = {
         "optionId": body.script_id,
         "action": pending["action"],
         "resolution": resolution,
+        "acknowledgeFindings": body.acknowledge_findings,
     }
     if video and body.avatar:
         answer["avatarId"] = body.avatar
@@ -314,8 +328,6 @@ async def create_video(
     kind: Literal["video", "image"] = "video" if video else "image"
     job_id = media_job_id(session_id, body.script_id, kind, resolution, answer.get("avatarId"))
     # The same script-length estimate the workflow records on the job, so both answers agree.
-    concepts = snapshot.values.get("concepts") or []
-    concept = next(c for c in concepts if c["id"] == body.script_id)
     seconds = estimate_seconds(kind, word_count(concept.get("fullScript", "")))
     try:
         services.runs.submit(run)
