@@ -68,6 +68,18 @@ class _Model:
         return FakeText(json.dumps(answer))
 
 
+def _workflow_model(row: dict[str, Any]) -> Any:
+    """Recorded answers for every step, and the row's violating copy for the scripts."""
+
+    def respond(request: dict[str, Any]) -> FakeText:
+        name = request["response_format"]["json_schema"]["name"]
+        if name == "ConceptSet":
+            return _Model(row, corrects=False)(request)
+        return FakeText(json.dumps(STRUCTURED[name]))
+
+    return respond
+
+
 def _brief(row: dict[str, Any]) -> CreativeBrief:
     return CreativeBrief(task="concepts", product=ProductInfo.model_validate(row["product"]))
 
@@ -117,19 +129,7 @@ async def test_blocked_cards_carry_the_verdict_and_render_only_when_acknowledged
     fake_openai: FakeOpenAI, saver: AsyncSqliteSaver
 ) -> None:
     row = next(r for r in RISKY if r["product"]["category"] == "Dating")
-    answers = {
-        "PersonaSet": STRUCTURED["PersonaSet"],
-        "PersonaImpact": STRUCTURED["PersonaImpact"],
-        "AngleSet": STRUCTURED["AngleSet"],
-    }
-
-    def respond(request: dict[str, Any]) -> FakeText:
-        name = request["response_format"]["json_schema"]["name"]
-        if name == "ConceptSet":
-            return _Model(row, corrects=False)(request)
-        return FakeText(json.dumps(answers[name]))
-
-    fake_openai.reset(FakeScript(chat=respond))
+    fake_openai.reset(FakeScript(chat=_workflow_model(row)))
     workflow = build_workflow().compile(checkpointer=saver)
     cfg, ctx = thread("risky-wf"), Context(model="openai:gpt-4.1", user_id="marketer-7")
     await advance(workflow, {"product": row["product"], "media_type": "image"}, cfg, ctx)
@@ -205,14 +205,7 @@ def test_the_render_route_refuses_blocked_copy_without_an_acknowledgement(
     fake_openai: FakeOpenAI, tmp_path: Path
 ) -> None:
     row = next(r for r in RISKY if r["rules"] == ["ftc.ai_testimonial"])
-
-    def respond(request: dict[str, Any]) -> FakeText:
-        name = request["response_format"]["json_schema"]["name"]
-        if name == "ConceptSet":
-            return _Model(row, corrects=False)(request)
-        return FakeText(json.dumps(STRUCTURED[name]))
-
-    fake_openai.reset(FakeScript(chat=respond))
+    fake_openai.reset(FakeScript(chat=_workflow_model(row)))
     settings = Settings(ADFORGE_DATA_DIR=str(tmp_path / "data"), ADFORGE_MODEL="openai:gpt-4.1")
     with TestClient(create_app(settings)) as client:
         sid, script_id = to_scripts(client)

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests._browser import DESKTOP, artifacts_dir, chromium, collect_page_errors, serve
+from tests._browser import DESKTOP, artifacts_dir, chromium, serve
 from tests.fakes import FakeOpenAI, FakeScript, FakeText, running_fake_openai
-from tests.test_web_app import group, start, wait_for_choice
+from tests.test_web_app import _page, group, start, wait_for_choice
 
 pytestmark = pytest.mark.integration
 
@@ -49,18 +49,7 @@ def page(fake: FakeOpenAI, tmp_path: Path) -> Iterator[Page]:
         "ADFORGE_MODEL": "openai:gpt-4.1",
     }
     with serve(tmp_path, extra_env=env) as url, chromium() as browser:
-        yield from _page(browser, url)
-
-
-def _page(browser: Browser, url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP, base_url=url)
-    opened = context.new_page()
-    errors = collect_page_errors(opened)
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+        yield from _page(browser, url, DESKTOP)
 
 
 def test_cards_carry_a_badge_and_the_modal_lists_the_findings(

@@ -8,10 +8,11 @@ because Meta and the FTC judge what a sentence asserts, not single words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from tools.compliance import _patterns as p
-from tools.compliance.findings import Finding
+from tools.compliance.findings import Finding, Severity
 
 __all__ = ["check_text", "sentences", "sun_allowed"]
 
@@ -79,29 +80,22 @@ def _attribute_rules(start: int, sentence: str, field: str, product: str) -> Ite
         or p.IMPLIED_YOU.search(sentence)
         or not p.THIRD_PERSON.search(sentence)
     )
+    asked: tuple[str, str] | None = None
     if question and reader and p.ATTRIBUTES.search(sentence):
-        yield Finding(
-            "meta.personal_attribute_question",
-            "block",
-            field,
-            start,
-            end,
-            sentence,
+        asked = (
             "asks the reader about a personal attribute (health, age, body, finances, "
             "relationships), which Meta's personal-attributes policy rejects",
             _statement(sentence),
         )
     elif question and p.AGE_CALLOUT.search(sentence):
-        yield Finding(
-            "meta.personal_attribute_question",
-            "block",
-            field,
-            start,
-            end,
-            sentence,
+        asked = (
             "calls the reader out by age, which Meta's personal-attributes policy rejects",
             f"Made for every stage. Meet {product}." if product else "Made for every stage.",
         )
+    if asked:
+        reason, rewrite = asked
+        rule = "meta.personal_attribute_question"
+        yield Finding(rule, "block", field, start, end, sentence, reason, rewrite)
     elif match := p.ASSERTED.search(sentence):
         yield Finding(
             "meta.personal_attribute_assertion",
@@ -151,40 +145,55 @@ def _claim_rules(
             "evidence (FTC health-products guidance)",
             f"{subject} fits into your daily routine.",
         )
-    if match := p.FINANCE.search(sentence):
-        yield Finding(
-            "claims.financial_promise",
-            "block",
-            field,
-            start + match.start(),
-            start + match.end(),
-            match.group(0),
-            "promises a financial outcome or approval that cannot be guaranteed",
-            _tidy(sentence.replace(match.group(0), "clear terms")),
-        )
-    if match := p.TESTIMONIAL.search(sentence):
-        yield Finding(
-            "ftc.ai_testimonial",
-            "block",
-            field,
-            start + match.start(),
-            start + match.end(),
-            match.group(0),
-            "a synthetic presenter speaking from personal experience is a fake testimonial "
-            "(FTC 16 CFR 465) unless it dramatises a real, disclosed customer",
-            f"Here is what {subject} does, step by step.",
-        )
-    if match := p.ABSOLUTE.search(sentence):
-        yield Finding(
-            "claims.absolute",
-            "warn",
-            field,
-            start + match.start(),
-            start + match.end(),
-            match.group(0),
-            "a superlative or absolute claim needs substantiation before it runs",
-            _tidy(sentence.replace(match.group(0), "a favourite")),
-        )
+    for rule in _PHRASE_RULES:
+        if match := rule.pattern.search(sentence):
+            yield Finding(
+                rule.rule_id,
+                rule.severity,
+                field,
+                start + match.start(),
+                start + match.end(),
+                match.group(0),
+                rule.reason,
+                rule.rewrite(sentence, match.group(0), subject),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _PhraseRule:
+    """A rule whose finding is the matched phrase itself."""
+
+    pattern: re.Pattern[str]
+    rule_id: str
+    severity: Severity
+    reason: str
+    rewrite: Callable[[str, str, str], str]
+
+
+_PHRASE_RULES: tuple[_PhraseRule, ...] = (
+    _PhraseRule(
+        p.FINANCE,
+        "claims.financial_promise",
+        "block",
+        "promises a financial outcome or approval that cannot be guaranteed",
+        lambda sentence, phrase, _: _tidy(sentence.replace(phrase, "clear terms")),
+    ),
+    _PhraseRule(
+        p.TESTIMONIAL,
+        "ftc.ai_testimonial",
+        "block",
+        "a synthetic presenter speaking from personal experience is a fake testimonial "
+        "(FTC 16 CFR 465) unless it dramatises a real, disclosed customer",
+        lambda _, __, subject: f"Here is what {subject} does, step by step.",
+    ),
+    _PhraseRule(
+        p.ABSOLUTE,
+        "claims.absolute",
+        "warn",
+        "a superlative or absolute claim needs substantiation before it runs",
+        lambda sentence, phrase, _: _tidy(sentence.replace(phrase, "a favourite")),
+    ),
+)
 
 
 def check_text(text: str, field: str, *, category: str = "", product: str = "") -> list[Finding]:
