@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         default=None, validation_alias=_env("ADFORGE_WEBHOOK_SECRET")
     )
 
+    # Operations (issue 15): /metrics, log format.
+    metrics: Literal["off", "on"] = Field(default="off", validation_alias=_env("ADFORGE_METRICS"))
+    metrics_token: str | None = Field(default=None, validation_alias=_env("ADFORGE_METRICS_TOKEN"))
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto", validation_alias=_env("ADFORGE_LOG_FORMAT")
+    )
+
     @property
     def media_dir(self) -> Path:
         """Rendered images and videos, served under /media."""

@@ -32,6 +32,7 @@ from graph.context import Context
 from graph.structured import CreativeGenerationError
 from server.core.eventlog import EventStore, NewEvent
 from server.core.events import EventType, event
+from server.core.metrics import RunWatch
 from server.core.translate import RunTranslator, message_id_for
 
 __all__ = ["RUN_ID_KEY", "RunManager", "RunRequest", "ThreadBusyError"]
@@ -255,6 +256,7 @@ class RunManager:
 
     async def _execute(self, request: RunRequest) -> None:
         thread_id, run_id = request.thread_id, request.run_id
+        watch = RunWatch(request.graph, run_id, thread_id, request.user_id)
         response_id = message_id_for(thread_id, run_id, "response")
         translator = RunTranslator(thread_id, run_id, response_id, request.product_name)
         graph = self.graphs[request.graph]
@@ -322,6 +324,7 @@ class RunManager:
                     version="v2",
                 ):
                     if events := translator.translate(dict(part)):
+                        watch.frame()
                         await self.store.append(thread_id, events)
             closing.append(self._terminal(request, EventType.RUN_COMPLETED, {}))
         except asyncio.CancelledError:
@@ -339,6 +342,7 @@ class RunManager:
                 log.exception("run %s of session %s failed", run_id, thread_id)
                 failure = f"{type(error).__name__}: {error}"
                 closing.append(self._failure(request, "run_failed", failure, retryable=True))
+        watch.finish(closing[-1].type)
         closing.append(
             event(
                 thread_id,

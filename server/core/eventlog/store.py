@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ from server.core.eventlog.records import (
     default_upcasters,
     utc_timestamp,
 )
+from server.core.metrics import EVENT_APPEND_SECONDS, EVENTS_APPENDED
 from server.core.persistence import connect_sqlite
 
 __all__ = ["EventStore"]
@@ -131,9 +133,12 @@ class EventStore:
     async def _append_locked(
         self, thread_id: str, rows: Sequence[tuple[NewEvent, str]]
     ) -> list[RecordedEvent]:
+        started = time.perf_counter()
         async with self._lock:
             async with self._transaction():
                 recorded = await self._insert(thread_id, rows)
+            EVENT_APPEND_SECONDS.observe(time.perf_counter() - started)
+            EVENTS_APPENDED.inc(len(recorded))
             # Still inside the lock, and no await since the commit: the broker receives this
             # process's events in position order.
             self.broker.publish(recorded)
