@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from server.core.runtime import open_runtime
-from server.http import assets, errors, health, metrics, web, webhooks
+from server.http import assets, docs, errors, health, metrics, openapi, web, webhooks
 from server.http.auth import parse_api_keys
 from server.http.instrument import MetricsMiddleware
 from server.http.media_files import MediaFiles
@@ -54,7 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=VERSION,
         summary="Create ads in conversation: LangGraph workflow, SSE streams, an event log.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by server.http.docs
+        redoc_url=None,
     )
+    docs.install(app)
+    openapi.install(app)
     errors.install(app)
     app.add_middleware(MetricsMiddleware)  # outside the errors' catch-all: it counts their 500s
     app.add_middleware(RequestContextMiddleware)  # outermost: every response has X-Request-ID

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from sse_starlette import EventSourceResponse
 
@@ -28,9 +28,12 @@ from server.core.turns import (
 from server.http.auth import CurrentUser
 from server.http.deps import ServicesDep
 from server.http.errors import ApiError, conflict, not_found
+from server.http.openapi import error_responses
 from server.protocols.adforge.frame_schemas import frame_responses
 from server.protocols.adforge.frames import to_frame, transcript
+from server.protocols.adforge.session_schemas import JobPublic, SessionPublic
 from server.protocols.adforge.sse import check_cursor, cursor_from, replay_start, stream_session
+from tools.catalog import AD_FORMATS, find_format
 from tools.creative.models import word_count
 from tools.jobs import VIDEO_RESOLUTIONS, estimate_seconds, media_job_id
 
@@ -50,8 +53,20 @@ class SessionCreate(_Body):
         default=None, description="Ignored when API keys identify the caller"
     )
     product_id: str = Field(min_length=1, max_length=100)
-    format: str = Field(default="Hybrid Format", min_length=1, max_length=100)
+    format: str = Field(
+        default="Hybrid Format",
+        description="One of GET /api/formats (any letter case)",
+        json_schema_extra={"enum": [f.name for f in AD_FORMATS]},
+    )
     media_type: Literal["video", "image"] = "video"
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        found = find_format(value)
+        if found is None:
+            raise ValueError(f"format must be one of {[f.name for f in AD_FORMATS]}")
+        return found.name
 
 
 class SessionCreated(_Body):
@@ -88,6 +103,7 @@ class JobQueued(_Body):
     status_code=201,
     response_model=SessionCreated,
     summary="Create a chat session",
+    responses=error_responses(404),
 )
 async def create_session(
     body: SessionCreate, user: CurrentUser, services: ServicesDep
@@ -127,7 +143,9 @@ async def list_sessions(
 
 
 @router.get(
-    "/chat/sessions/{session_id}", summary="A session: product, step, selections, active run"
+    "/chat/sessions/{session_id}",
+    summary="A session: product, step, selections, active run",
+    responses={200: {"model": SessionPublic}},
 )
 async def get_session(session_id: str, user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     """The session record, with the choice it waits for taken from graph state."""
@@ -168,7 +186,7 @@ def _ends(run_id: str) -> Any:
 @router.post(
     "/chat/sessions/{session_id}/messages",
     summary="Send a message; SSE when the client accepts text/event-stream",
-    responses=frame_responses(json_reply=True),
+    responses={**frame_responses(json_reply=True), **error_responses(409)},
 )
 async def post_message(
     session_id: str,
@@ -199,7 +217,7 @@ async def post_message(
     "/chat/sessions/{session_id}/stream",
     response_class=EventSourceResponse,
     summary="EventSource-compatible turn stream",
-    responses=frame_responses(),
+    responses={**frame_responses(), **error_responses(400, 409, 410)},
 )
 async def stream_message(
     session_id: str,
@@ -233,7 +251,7 @@ async def stream_message(
     "/chat/sessions/{session_id}/events",
     response_class=EventSourceResponse,
     summary="The session's whole stream: replay, then live",
-    responses=frame_responses(),
+    responses={**frame_responses(), **error_responses(400, 409, 410)},
 )
 async def session_events(
     session_id: str, request: Request, user: CurrentUser, services: ServicesDep
@@ -261,6 +279,7 @@ async def cancel_run(
     status_code=202,
     response_model=JobQueued,
     summary="Render the chosen script as a video (or a static ad in image sessions)",
+    responses=error_responses(409),
 )
 async def create_video(
     session_id: str, body: VideoCreate, user: CurrentUser, services: ServicesDep
@@ -338,7 +357,11 @@ async def create_video(
     return JobQueued(job_id=job_id, status=record.status, estimated_time=f"{seconds}s")
 
 
-@router.get("/jobs/{job_id}", summary="A media job: queued → in_progress → completed | failed")
+@router.get(
+    "/jobs/{job_id}",
+    summary="A media job: queued → in_progress → completed | failed",
+    responses={200: {"model": JobPublic}},
+)
 async def get_job(job_id: str, user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     """Poll a job: status, progress 0–100, estimate, its result or error (another user's: 404)."""
     record = await services.jobs.get(job_id)
