@@ -1,14 +1,19 @@
 """``adforge`` / ``python -m server``: the server's command line.
 
 ``adforge`` alone (what ``make run`` starts) serves, like ``adforge serve``; ``adforge export
-SESSION`` prints one session's event log as JSON; ``adforge --help`` lists the commands.
+SESSION`` prints one session's event log as JSON; ``adforge --help`` lists the commands. There is
+no ``migrate``: the stores create and upgrade their tables at start-up, and no migrations module
+exists yet to drive from here.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -39,6 +44,30 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """Print (or write) one session's event log as JSON; exit 1 for an unknown session."""
+    from server.core.export import export_session
+
+    settings = get_settings()
+    if not settings.database_path.exists():
+        print(f"no database at {settings.database_path}", file=sys.stderr)  # noqa: T201
+        return 1
+    exported = asyncio.run(
+        export_session(
+            settings.database_path, args.session, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        )
+    )
+    if exported is None:
+        print(f"no session {args.session!r} in {settings.database_path}", file=sys.stderr)  # noqa: T201
+        return 1
+    text = json.dumps(exported, ensure_ascii=False, indent=2)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)  # noqa: T201
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="adforge",
@@ -53,6 +82,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to bind (default: ADFORGE_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT or 8003)")
     serve.set_defaults(handler=_serve)
+    export = commands.add_parser(
+        "export",
+        help="print one session's event log as JSON",
+        description="Print one session's event log (every event, in order) as JSON. "
+        "Reads ADFORGE_DATA_DIR's database; safe while the server runs.",
+    )
+    export.add_argument("session", metavar="SESSION", help="the session id (sess-...)")
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    export.set_defaults(handler=_export)
     return parser
 
 
