@@ -20,7 +20,7 @@ import pytest
 from server.http.schemas import ErrorPublic
 from server.protocols.adforge.session_schemas import JobPublic, SessionPublic
 from tests._processes import AdForgeServer, adforge_server
-from tests.http_flows import to_scripts
+from tests.http_flows import to_scripts, wait_until_expired
 
 pytestmark = pytest.mark.integration
 
@@ -46,6 +46,20 @@ def api(server: AdForgeServer) -> Iterator[httpx.Client]:
     headers = {"Authorization": f"Bearer {KEY}"}
     with httpx.Client(base_url=server.base_url, timeout=120, headers=headers) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def expired(data_dir: Path) -> Iterator[tuple[httpx.Client, str]]:
+    """A second server whose sessions expire after 7.2 s, and one of its expired sessions."""
+    env = {"ADFORGE_SESSION_TTL_H": "0.002"}
+    tmp = data_dir.parent
+    with (
+        adforge_server(tmp / "expiring", tmp / "expiring.log", **env) as running,
+        httpx.Client(base_url=running.base_url, timeout=60) as client,
+    ):
+        sid = client.post("/api/chat/sessions", json={"productId": "1"}).json()["sessionId"]
+        wait_until_expired(client, sid)
+        yield client, sid
 
 
 def _documented(spec: dict[str, Any]) -> dict[tuple[str, str], set[int]]:
@@ -83,7 +97,9 @@ def _when_rendered(api: httpx.Client, job_id: str) -> dict[str, Any]:
     raise AssertionError(f"job {job_id} did not finish")
 
 
-def test_the_chat_routes_send_every_error_they_document(api: httpx.Client, data_dir: Path) -> None:
+def test_the_chat_routes_send_every_error_they_document(
+    api: httpx.Client, data_dir: Path, expired: tuple[httpx.Client, str]
+) -> None:
     spec = api.get("/openapi.json").json()
     fresh = api.post("/api/chat/sessions", json={"productId": "1"}).json()["sessionId"]
     sid, script_id = to_scripts(api)
@@ -95,6 +111,8 @@ def test_the_chat_routes_send_every_error_they_document(api: httpx.Client, data_
         db.execute("INSERT INTO retention (thread_id, min_seq) VALUES (?, 3)", (sid,))
 
     anonymous = {"Authorization": ""}
+    idle_api, idle = expired
+    gone = f"/api/chat/sessions/{idle}"
     s, f = f"/api/chat/sessions/{sid}", f"/api/chat/sessions/{fresh}"
     cases: dict[tuple[str, str], dict[int, Call]] = {
         ("POST", "/api/chat/sessions"): {
@@ -118,6 +136,7 @@ def test_the_chat_routes_send_every_error_they_document(api: httpx.Client, data_
             401: lambda c: c.post(f"{s}/messages", json={"message": "hi"}, headers=anonymous),
             404: lambda c: c.post("/api/chat/sessions/sess-nope/messages", json={"message": "x"}),
             409: lambda c: c.post(f"{s}/messages", json={"message": "one more idea"}),
+            410: lambda c: idle_api.post(f"{gone}/messages", json={"message": "hi"}),
             422: lambda c: c.post(f"{s}/messages", json={"message": ""}),
         },
         ("GET", "/api/chat/sessions/{session_id}/stream"): {
@@ -143,6 +162,7 @@ def test_the_chat_routes_send_every_error_they_document(api: httpx.Client, data_
             401: lambda c: c.post(f"{f}/video", json={"scriptId": "x"}, headers=anonymous),
             404: lambda c: c.post("/api/chat/sessions/sess-nope/video", json={"scriptId": "x"}),
             409: lambda c: c.post(f"{f}/video", json={"scriptId": "psych-1"}),
+            410: lambda c: idle_api.post(f"{gone}/video", json={"scriptId": "psych-1"}),
             422: lambda c: c.post(f"{f}/video", json={}),
         },
         ("GET", "/api/jobs/{job_id}"): {

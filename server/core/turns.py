@@ -15,6 +15,7 @@ from pydantic.alias_generators import to_camel
 
 from server.core.errors import conflict, not_found
 from server.core.events import EventType, event
+from server.core.retention import refuse_if_expired
 from server.core.runs import RunRequest, ThreadBusyError
 from server.core.selection import answer_for, selection_summary, theme_request
 from server.core.services import Services
@@ -123,6 +124,7 @@ async def plan_turn(
     the run starts, against the step the previous run left (``RunRequest.prepare``). Returns the
     selection summary of a message read now that picked an option.
     """
+    refuse_if_expired(session, services.session_ttl_h)
     if theme := theme_request(body.message):
         run.kind, run.payload = "theme", {"theme": theme}
         return None

@@ -37,7 +37,9 @@ class SessionPublic(BaseModel):
     format: str
     mediaType: Literal["video", "image"]
     graph: Literal["ad_workflow", "ad_assistant"]
-    status: Literal["active", "completed"]
+    status: Literal["active", "completed", "expired"] = Field(
+        description="expired: idle longer than ADFORGE_SESSION_TTL_H; history stays readable"
+    )
     currentStep: str = Field(description="starting, persona_selection, …, completed")
     selections: dict[str, Any] = Field(
         description="selectedPersona, selectedAngle, selectedPsychology as they were picked"

@@ -16,6 +16,7 @@ from pydantic.alias_generators import to_camel
 from sse_starlette import EventSourceResponse
 
 from server.core.events import EventType, event
+from server.core.retention import is_expired, refuse_if_expired
 from server.core.runs import RunRequest, ThreadBusyError
 from server.core.selection import selection_summary
 from server.core.turns import (
@@ -153,6 +154,8 @@ async def get_session(session_id: str, user: CurrentUser, services: ServicesDep)
     interrupts, _ = await pending_of(services, session_id)
     session["pendingChoice"] = interrupts[0].value if interrupts else None
     session["activeRunId"] = services.runs.active_run(session_id)
+    if is_expired(session, services.session_ttl_h):
+        session["status"] = "expired"
     return session
 
 
@@ -186,7 +189,7 @@ def _ends(run_id: str) -> Any:
 @router.post(
     "/chat/sessions/{session_id}/messages",
     summary="Send a message; SSE when the client accepts text/event-stream",
-    responses={**frame_responses(json_reply=True), **error_responses(409)},
+    responses={**frame_responses(json_reply=True), **error_responses(409, 410)},
 )
 async def post_message(
     session_id: str,
@@ -279,13 +282,14 @@ async def cancel_run(
     status_code=202,
     response_model=JobQueued,
     summary="Render the chosen script as a video (or a static ad in image sessions)",
-    responses=error_responses(409),
+    responses=error_responses(409, 410),
 )
 async def create_video(
     session_id: str, body: VideoCreate, user: CurrentUser, services: ServicesDep
 ) -> JobQueued:
     """Answer the script choice with a render action; the job id is known before the run ends."""
     session = session_of(services, user, session_id)
+    refuse_if_expired(session, services.session_ttl_h)
     snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
     interrupts = list(snapshot.interrupts)
     if (
