@@ -83,6 +83,9 @@ def test_every_documented_error_is_the_error_shape(api: httpx.Client) -> None:
     error = spec["components"]["schemas"]["ErrorPublic"]
     assert set(error["required"]) == {"message", "code", "retryable"}
     assert error["properties"]["type"]["const"] == "error"
+    context = spec["components"]["schemas"]["MessageCreate"]["properties"]["context"]
+    for key in ("selectedPersona", "selectedAngle", "selectedPsychology", "avatar"):
+        assert key in context["description"], key
     fmt = spec["components"]["schemas"]["SessionCreate"]["properties"]["format"]
     assert "Hybrid Format" in fmt["enum"] and len(fmt["enum"]) == 5
 

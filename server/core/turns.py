@@ -17,7 +17,7 @@ from server.core.errors import conflict, not_found
 from server.core.events import EventType, event
 from server.core.retention import refuse_if_expired
 from server.core.runs import RunRequest, ThreadBusyError
-from server.core.selection import answer_for, selection_summary, theme_request
+from server.core.selection import CONTEXT_KEYS, answer_for, selection_summary, theme_request
 from server.core.services import Services
 from server.core.users import User
 
@@ -36,13 +36,24 @@ class _Body(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
+_CONTEXT_DOC = (
+    'Picks an option of the pending choice by id, as `{key: {"id": ...}}` or `{key: "<id>"}`'
+    " (an id here wins over matching the message text against the options' names); keys per "
+    "step: "
+    + "; ".join(f"{step}: {', '.join(keys)}" for step, keys in CONTEXT_KEYS.items())
+    + ". `avatar` names the video's presenter at script_selection."
+)
+
+
 class MessageCreate(_Body):
     """``POST /api/chat/sessions/{id}/messages``."""
 
     message: str = Field(min_length=1, max_length=4000)
     current_step: str | None = None
-    context: dict[str, Any] = Field(default_factory=dict)
-    selections: dict[str, Any] = Field(default_factory=dict)
+    context: dict[str, Any] = Field(default_factory=dict, description=_CONTEXT_DOC)
+    selections: dict[str, Any] = Field(
+        default_factory=dict, description="Read like `context` (the guide sends both)"
+    )
     multitask: Literal["reject", "enqueue"] = "reject"
 
 
