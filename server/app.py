@@ -10,9 +10,11 @@ from fastapi import FastAPI
 
 from server.core import faults
 from server.core.runtime import open_runtime
-from server.http import assets, errors, health, web, webhooks
+from server.http import assets, docs, errors, health, metrics, openapi, web, webhooks
 from server.http.auth import parse_api_keys
+from server.http.instrument import MetricsMiddleware
 from server.http.media_files import MediaFiles
+from server.http.request_context import RequestContextMiddleware
 from server.protocols.adforge import catalog, generate, sessions, ws
 from server.protocols.chatkit import route as chatkit
 from server.protocols.chatkit.projection import ChatKitProjection
@@ -54,9 +56,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=VERSION,
         summary="Create ads in conversation: LangGraph workflow, SSE streams, an event log.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by server.http.docs
+        redoc_url=None,
     )
+    docs.install(app)
+    openapi.install(app)
     errors.install(app)
+    app.add_middleware(MetricsMiddleware)  # outside the errors' catch-all: it counts their 500s
+    app.add_middleware(RequestContextMiddleware)  # outermost: every response has X-Request-ID
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(sessions.router)
     app.include_router(catalog.router)
     app.include_router(generate.router)

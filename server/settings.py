@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         validation_alias=_env("ADFORGE_CRASH_AT"),
         description="Fault injection for tests: SIGKILL at this crash point (server.core.faults)",
     )
+    # Operations (issue 15): /metrics, log format, session expiry.
+    metrics: Literal["off", "on"] = Field(default="off", validation_alias=_env("ADFORGE_METRICS"))
+    metrics_token: str | None = Field(default=None, validation_alias=_env("ADFORGE_METRICS_TOKEN"))
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto", validation_alias=_env("ADFORGE_LOG_FORMAT")
+    )
+    session_ttl_h: float = Field(default=24.0, ge=0, validation_alias=_env("ADFORGE_SESSION_TTL_H"))
 
     @property
     def media_dir(self) -> Path:

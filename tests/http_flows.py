@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -22,3 +23,11 @@ def to_scripts(api: httpx.Client) -> tuple[str, str]:
         {"message": f"Selected angle: {angle['angles'][0]['title']}"}, "psychology_selection"
     )
     return str(sid), str(scripts["concepts"][0]["id"])
+
+
+def wait_until_expired(api: httpx.Client, sid: str, timeout: float = 60) -> None:
+    """Poll the session until it shows ``expired`` (its server runs with a TTL of seconds)."""
+    deadline = time.monotonic() + timeout
+    while api.get(f"/api/chat/sessions/{sid}").json()["status"] != "expired":
+        assert time.monotonic() < deadline, f"{sid} never expired"
+        time.sleep(0.5)

@@ -25,6 +25,7 @@ from graph.context import Context
 from graph.structured import CreativeGenerationError
 from server.core.eventlog import NewEvent
 from server.core.events import EventType, event
+from server.core.metrics import RunWatch
 from server.core.persistence import DurableWrites
 from server.core.recorded import RUN_ID_KEY, derive_run_events
 from server.core.runs import RunManager, RunRequest, terminal
@@ -125,6 +126,7 @@ async def _stream(
     translator: RunTranslator,
     config: RunnableConfig,
     payload: Any,
+    watch: RunWatch,
 ) -> None:
     """Stream the graph, appending each task's events once its writes are durable."""
     graph = manager.graphs[request.graph]
@@ -143,6 +145,7 @@ async def _stream(
     ):
         part: dict[str, Any] = dict(streamed)
         if events := translator.translate(part):
+            watch.frame()
             if durable is not None and part["type"] == "tasks":
                 await durable.wait(request.thread_id, part["data"]["id"])
             await manager.store.append(request.thread_id, events)
@@ -151,6 +154,7 @@ async def _stream(
 async def execute(manager: RunManager, request: RunRequest) -> None:
     """Run ``request`` to its end and record it; the manager's task for one run."""
     thread_id, run_id = request.thread_id, request.run_id
+    watch = RunWatch(request.graph, run_id, thread_id, request.user_id)
     response_id = message_id_for(thread_id, run_id, "response")
     translator = RunTranslator(thread_id, run_id, response_id, request.product_name)
     saver = _saver_of(manager, request)
@@ -197,7 +201,7 @@ async def execute(manager: RunManager, request: RunRequest) -> None:
                 [event(thread_id, EventType.CLARIFICATION_ASKED, said, run_id, run_id=run_id)],
             )
         if payload is not False:
-            await _stream(manager, request, translator, config, payload)
+            await _stream(manager, request, translator, config, payload, watch)
         closing.append(terminal(request, EventType.RUN_COMPLETED, {}))
     except asyncio.CancelledError:
         if manager.stopping and run_id not in manager.cancelled:
@@ -216,6 +220,7 @@ async def execute(manager: RunManager, request: RunRequest) -> None:
             log.exception("run %s of session %s failed", run_id, thread_id)
             failure = f"{type(error).__name__}: {error}"
             closing.append(_failure(request, "run_failed", failure, retryable=True))
+    watch.finish(closing[-1].type)
     closing.append(
         event(
             thread_id,

@@ -87,6 +87,7 @@ async def open_runtime(
             products=products,
             jobs=jobs,
             worker=worker,
+            session_ttl_h=settings.session_ttl_h,
         )
         try:
             await runs.recover()

@@ -22,3 +22,5 @@ class Services:
     products: ProductStore
     jobs: JobStore
     worker: JobWorker
+    session_ttl_h: float = 24.0
+    """Idle hours after which a session takes no new messages (``server.core.retention``)."""

@@ -129,6 +129,14 @@ class JobStore:
         found = await self._read("job_id = ?", (job_id,))
         return found[0] if found else None
 
+    async def count_by_status(self) -> dict[str, int]:
+        """How many jobs are in each status (for ``/metrics``)."""
+        async with self._lock:
+            rows = await self._conn.execute_fetchall(
+                "SELECT status, COUNT(*) FROM media_jobs GROUP BY status"
+            )
+        return {str(status): int(count) for status, count in rows}
+
     async def known(self, job_ids: list[str]) -> set[str]:
         """Which of ``job_ids`` have a row already."""
         if not job_ids:

@@ -25,6 +25,7 @@ from typing import Any
 from server.core.eventlog import EventStore
 from server.core.events import EventType, event
 from server.core.faults import crash_point
+from server.core.metrics import JobWatch
 from server.core.runs import RunManager, RunRequest
 from server.jobs.payloads import image_result, job_error, standalone_video_job, video_result
 from server.jobs.store import JobRecord, JobStore
@@ -202,12 +203,15 @@ class JobWorker:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            watch = JobWatch(record.kind, record.job_id, record.session_id, record.user_id)
             try:
                 await self._run_job(record)
             except Exception:  # a bug must not kill the worker; the row says failed
                 log.exception("media job %s crashed", record.job_id)
                 error = {"code": "render_failed", "message": "the render crashed; try again"}
                 await self._finish(record, error={**error, "retryable": True})
+            finished = await self.jobs.get(record.job_id)
+            watch.finish(finished.status if finished else "failed")
 
     async def _run_job(self, record: JobRecord) -> None:
         assert record.request is not None

@@ -21,6 +21,7 @@ from server.core.catalog_rules import check_avatar, offered_avatar_ids
 from server.core.commands.keys import keyed_id, replayed, request_hash
 from server.core.errors import conflict, not_found
 from server.core.events import EventType, event, event_id
+from server.core.retention import refuse_if_expired
 from server.core.runs import Multitask, Reservation, RunRequest, ThreadBusyError
 from server.core.selection import Hint, Unclear, UnknownOption, interpret, theme_request
 from server.core.services import Services
@@ -190,6 +191,7 @@ async def plan_turn(
     the run starts, against the step the previous run left (``RunRequest.prepare``). Returns the
     selection summary of a message read now that picked an option.
     """
+    refuse_if_expired(session, services.session_ttl_h)
     if theme := theme_request(body.message):
         run.kind, run.payload = "theme", {"theme": theme}
         return None

@@ -17,6 +17,7 @@ from server.core.commands.keys import keyed_id, replayed, request_hash
 from server.core.commands.messages import session_of, user_message_event_id
 from server.core.errors import conflict, invalid
 from server.core.events import EventType, event
+from server.core.retention import refuse_if_expired
 from server.core.runs import RunRequest, ThreadBusyError
 from server.core.selection import selection_summary
 from server.core.services import Services
@@ -64,8 +65,16 @@ async def request_render(
             choice or a response is running, 422 for a script or size not on offer.
     """
     session = session_of(services, user, session_id)
+    refuse_if_expired(session, services.session_ttl_h)
     digest = request_hash(
-        {"render": [render.script_id, render.avatar, render.resolution, render.acknowledge_findings]}
+        {
+            "render": [
+                render.script_id,
+                render.avatar,
+                render.resolution,
+                render.acknowledge_findings,
+            ]
+        }
     )
     message_id = (
         keyed_id("msg", user.id, f"render:{session_id}", idempotency_key)

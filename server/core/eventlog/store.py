@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,6 +37,7 @@ from server.core.eventlog.records import (
     utc_timestamp,
 )
 from server.core.faults import crash_point
+from server.core.metrics import EVENT_APPEND_SECONDS, EVENTS_APPENDED
 from server.core.migrations import migrate_connection
 from server.core.persistence import connect_sqlite
 
@@ -113,11 +115,14 @@ class EventStore:
     async def _append_locked(
         self, thread_id: str, rows: Sequence[tuple[NewEvent, str]]
     ) -> list[RecordedEvent]:
+        started = time.perf_counter()
         async with self._lock:
             async with self._transaction():
                 recorded = await self._insert(thread_id, rows)
                 if recorded:
                     crash_point("mid_append", *(e.type for e in recorded))
+            EVENT_APPEND_SECONDS.observe(time.perf_counter() - started)
+            EVENTS_APPENDED.inc(len(recorded))
             if recorded:
                 crash_point("after_events_commit", *(e.type for e in recorded))
             # Still inside the lock, and no await since the commit: the broker receives this

@@ -24,12 +24,16 @@ from server.core.commands.messages import (
 from server.core.commands.renders import RenderRequest, request_render
 from server.core.commands.sessions import start_session
 from server.core.events import EventType
+from server.core.retention import is_expired
 from server.http.auth import CurrentUser
 from server.http.deps import ServicesDep
 from server.http.errors import ApiError, not_found
+from server.http.openapi import error_responses
 from server.protocols.adforge.frame_schemas import frame_responses
 from server.protocols.adforge.frames import to_frame, transcript
+from server.protocols.adforge.session_schemas import JobPublic, SessionPublic
 from server.protocols.adforge.sse import check_cursor, cursor_from, replay_start, stream_session
+from tools.catalog import AD_FORMATS
 
 __all__ = ["router"]
 
@@ -56,7 +60,11 @@ class SessionCreate(_Body):
         default=None, description="Ignored when API keys identify the caller"
     )
     product_id: str = Field(min_length=1, max_length=100)
-    format: str = Field(default="Hybrid Format", min_length=1, max_length=100)
+    format: str = Field(
+        default="Hybrid Format",
+        description="One of GET /api/formats (any letter case)",
+        json_schema_extra={"enum": [f.name for f in AD_FORMATS]},
+    )
     media_type: Literal["video", "image"] = "video"
 
 
@@ -97,6 +105,7 @@ class JobQueued(_Body):
     status_code=201,
     response_model=SessionCreated,
     summary="Create a chat session",
+    responses=error_responses(404),
 )
 async def create_session(
     body: SessionCreate,
@@ -132,7 +141,9 @@ async def list_sessions(
 
 
 @router.get(
-    "/chat/sessions/{session_id}", summary="A session: product, step, selections, active run"
+    "/chat/sessions/{session_id}",
+    summary="A session: product, step, selections, active run",
+    responses={200: {"model": SessionPublic}},
 )
 async def get_session(session_id: str, user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     """The session record, with the choice it waits for taken from graph state."""
@@ -140,6 +151,8 @@ async def get_session(session_id: str, user: CurrentUser, services: ServicesDep)
     interrupts, _ = await pending_of(services, session_id)
     session["pendingChoice"] = interrupts[0].value if interrupts else None
     session["activeRunId"] = services.runs.active_run(session_id)
+    if is_expired(session, services.session_ttl_h):
+        session["status"] = "expired"
     return session
 
 
@@ -173,7 +186,7 @@ def _ends(run_id: str) -> Any:
 @router.post(
     "/chat/sessions/{session_id}/messages",
     summary="Send a message; SSE when the client accepts text/event-stream",
-    responses=frame_responses(json_reply=True),
+    responses={**frame_responses(json_reply=True), **error_responses(409, 410)},
 )
 async def post_message(
     session_id: str,
@@ -207,7 +220,7 @@ async def post_message(
     "/chat/sessions/{session_id}/stream",
     response_class=EventSourceResponse,
     summary="EventSource-compatible turn stream",
-    responses=frame_responses(),
+    responses={**frame_responses(), **error_responses(400, 409, 410)},
 )
 async def stream_message(
     session_id: str,
@@ -245,7 +258,7 @@ async def stream_message(
     "/chat/sessions/{session_id}/events",
     response_class=EventSourceResponse,
     summary="The session's whole stream: replay, then live",
-    responses=frame_responses(),
+    responses={**frame_responses(), **error_responses(400, 409, 410)},
 )
 async def session_events(
     session_id: str, request: Request, user: CurrentUser, services: ServicesDep
@@ -273,6 +286,7 @@ async def cancel_run(
     status_code=202,
     response_model=JobQueued,
     summary="Render the chosen script as a video (or a static ad in image sessions)",
+    responses=error_responses(409, 410),
 )
 async def create_video(
     session_id: str,
@@ -299,7 +313,11 @@ async def create_video(
     )
 
 
-@router.get("/jobs/{job_id}", summary="A media job: queued → in_progress → completed | failed")
+@router.get(
+    "/jobs/{job_id}",
+    summary="A media job: queued → in_progress → completed | failed",
+    responses={200: {"model": JobPublic}},
+)
 async def get_job(job_id: str, user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     """Poll a job: status, progress 0–100, estimate, its result or error (another user's: 404)."""
     record = await services.jobs.get(job_id)
