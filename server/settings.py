@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.models import DEFAULT_OPENAI_MODEL, OFFLINE_MODEL_SPEC, parse_model_spec
+from tools.settings import AdForgeSettings, environment
 
 __all__ = ["Settings", "get_settings"]
 
@@ -54,6 +55,33 @@ class Settings(BaseSettings):
         validation_alias=_env("ADFORGE_CRASH_AT"),
         description="Fault injection for tests: SIGKILL at this crash point (server.core.faults)",
     )
+
+    # The settings tree of graph/ and tools/ (model, images, heygen, media), read from the same
+    # environment and .env at construction, so a malformed value fails at start-up. The fields
+    # above that the tree also holds (model, OpenAI key and URL, video fps) win: a test's
+    # Settings(ADFORGE_VIDEO_FPS=12) renders at 12 fps.
+    _tree: AdForgeSettings = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _read_tree(self) -> Self:
+        shared = {
+            "ADFORGE_MODEL": self.model,
+            "OPENAI_API_KEY": self.openai_api_key,
+            "OPENAI_BASE_URL": self.openai_base_url,
+            "ADFORGE_VIDEO_FPS": str(self.video_fps),
+        }
+        self._tree = AdForgeSettings.from_mapping(
+            {
+                **environment(),
+                **{name: value for name, value in shared.items() if value is not None},
+            }
+        )
+        return self
+
+    @property
+    def tree(self) -> AdForgeSettings:
+        """The sections the runtime builds its providers from and the graph's model reads."""
+        return self._tree
 
     @property
     def media_dir(self) -> Path:

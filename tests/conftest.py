@@ -10,6 +10,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph import models
 from server.core.persistence import open_checkpointer
+from tools.settings import load_settings
 
 _PROVIDER_ENV = (
     "OPENAI_API_KEY",
@@ -29,19 +30,30 @@ _PROVIDER_ENV = (
     "HEYGEN_BASE_URL",
     "HEYGEN_POLL_INTERVAL_S",
     "HEYGEN_TIMEOUT_S",
+    "HEYGEN_RENDER_TIMEOUT_S",
+    "HEYGEN_AVATAR_ID",
+    "HEYGEN_VOICE_ID",
+    "HEYGEN_VOICE_LANGUAGE",
+    "HEYGEN_CALLBACK_URL",
+    "HEYGEN_WEBHOOK_SECRET",
+    "ADFORGE_MODEL_TIMEOUT_S",
+    "ADFORGE_MODEL_MAX_RETRIES",
+    "ADFORGE_MEDIA_FONTS",
     "ADFORGE_WEBHOOK_SECRET",
 )
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test sees the developer's keys or another test's model cache: offline by default."""
+    """No test sees the developer's keys or another test's model cache or settings tree."""
     for name in _PROVIDER_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANGSMITH_TRACING", "false")
     models._build.cache_clear()
+    load_settings.cache_clear()
     yield
     models._build.cache_clear()
+    load_settings.cache_clear()
 
 
 @pytest.fixture
