@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tools.http_retry import RetryPolicy
+from tools.settings import HeyGenSettings, environment
 from tools.video_providers.base import (
     OnSubmitted,
     Progress,
@@ -30,7 +31,6 @@ from tools.video_providers.heygen import (
 )
 from tools.video_providers.heygen_webhook import WebhookEvent, sign_webhook, verify_heygen_webhook
 from tools.video_providers.offline import OfflineVideoProvider
-from tools.settings import HeyGenSettings, environment
 
 __all__ = [
     "HEYGEN_EDITION",
@@ -66,8 +66,7 @@ def video_provider(settings: HeyGenSettings, *, offline_fps: int = 30) -> VideoP
 def provider_from_env(
     environ: Mapping[str, str] | None = None, *, offline_fps: int = 30
 ) -> VideoProvider:
-    """:func:`video_provider` with the HeyGen section built from ``environ`` (default: the
-    environment, read now).
+    """:func:`video_provider` over the section built from ``environ`` (default: the environment).
 
     Raises:
         ValueError: naming the variable for malformed ``HEYGEN_*`` values, so a typo fails at
