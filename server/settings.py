@@ -13,7 +13,7 @@ from typing import Literal, Self
 from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.models import DEFAULT_OPENAI_MODEL, OFFLINE_MODEL_SPEC, parse_model_spec
+from graph.models import default_model_spec, parse_model_spec
 from tools.settings import AdForgeSettings, environment
 
 __all__ = ["Settings", "get_settings"]
@@ -80,7 +80,11 @@ class Settings(BaseSettings):
 
     @property
     def tree(self) -> AdForgeSettings:
-        """The sections the runtime builds its providers from and the graph's model reads."""
+        """The sections the runtime builds its providers from and the model spec comes from.
+
+        The graph's nodes resolve key, base URL and retries of that model from the process's tree
+        (``tools.settings.load_settings``): the same environment and ``.env``.
+        """
         return self._tree
 
     @property
@@ -96,11 +100,7 @@ class Settings(BaseSettings):
     @property
     def model_spec(self) -> str:
         """The chat model in use: ADFORGE_MODEL, else OpenAI when configured, else offline."""
-        if self.model:
-            return str(parse_model_spec(self.model))
-        if self.openai_api_key or self.openai_base_url:
-            return DEFAULT_OPENAI_MODEL
-        return OFFLINE_MODEL_SPEC
+        return str(parse_model_spec(default_model_spec(self.tree.model)))
 
     @property
     def offline(self) -> bool:
