@@ -4,12 +4,15 @@
 ``OPENAI_BASE_URL``); ``offline:<name>`` builds the local deterministic creative engine. The default
 is ``openai:gpt-4.1`` when ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set and the offline engine
 otherwise, so a fresh checkout runs end to end with no keys and no network.
+
+Key, base URL, timeout and retries come from the model section of the settings tree
+(``tools.settings``): the caller's, or the process's (``load_settings()``: the environment and
+``.env``, read once), which is what the server and ``langgraph dev`` both read.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +20,7 @@ from langchain_core.language_models import BaseChatModel
 
 from graph.offline_model import OfflineCreativeModel
 from tools.creative.engine import OFFLINE_MODEL_NAME
+from tools.settings import ModelSettings, load_settings
 
 __all__ = [
     "DEFAULT_OPENAI_MODEL",
@@ -68,25 +72,27 @@ def parse_model_spec(spec: str) -> ModelSpec:
     return ModelSpec(provider, name)
 
 
-def default_model_spec() -> str:
+def default_model_spec(settings: ModelSettings | None = None) -> str:
     """The model to use when nothing names one: ADFORGE_MODEL, else OpenAI if configured, else offline."""
-    if explicit := os.environ.get("ADFORGE_MODEL", "").strip():
-        return explicit
-    if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
-        return DEFAULT_OPENAI_MODEL
-    return OFFLINE_MODEL_SPEC
+    model = settings or load_settings().model
+    if model.model:
+        return model.model
+    return DEFAULT_OPENAI_MODEL if model.openai_configured else OFFLINE_MODEL_SPEC
 
 
-def load_chat_model(spec: str) -> BaseChatModel:
-    """Build (once per spec and environment) the chat model a spec names."""
-    parsed = parse_model_spec(spec)
+def load_chat_model(spec: str, settings: ModelSettings | None = None) -> BaseChatModel:
+    """Build (once per spec and settings) the chat model a spec names.
+
+    ``settings`` defaults to the process's tree (see the module docstring).
+    """
+    model = settings or load_settings().model
     return _build(
-        parsed,
-        os.environ.get("OPENAI_BASE_URL") or None,
-        os.environ.get("OPENAI_API_KEY") or None,
-        float(os.environ.get("ADFORGE_MODEL_TIMEOUT_S", "60")),
-        int(os.environ.get("ADFORGE_MODEL_MAX_RETRIES", "3")),
-        int(os.environ.get("ADFORGE_OFFLINE_LATENCY_MS", "0")),
+        parse_model_spec(spec),
+        model.openai_base_url,
+        model.api_key,
+        model.timeout_s,
+        model.max_retries,
+        model.offline_latency_ms,
     )
 
 

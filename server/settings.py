@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.models import DEFAULT_OPENAI_MODEL, OFFLINE_MODEL_SPEC, parse_model_spec
+from graph.models import default_model_spec, parse_model_spec
+from tools.settings import AdForgeSettings, environment
 
 __all__ = ["Settings", "get_settings"]
 
@@ -62,6 +63,37 @@ class Settings(BaseSettings):
     )
     session_ttl_h: float = Field(default=24.0, ge=0, validation_alias=_env("ADFORGE_SESSION_TTL_H"))
 
+    # The settings tree of graph/ and tools/ (model, images, heygen, media), read from the same
+    # environment and .env at construction, so a malformed value fails at start-up. The fields
+    # above that the tree also holds (model, OpenAI key and URL, video fps) win: a test's
+    # Settings(ADFORGE_VIDEO_FPS=12) renders at 12 fps.
+    _tree: AdForgeSettings = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _read_tree(self) -> Self:
+        shared = {
+            "ADFORGE_MODEL": self.model,
+            "OPENAI_API_KEY": self.openai_api_key,
+            "OPENAI_BASE_URL": self.openai_base_url,
+            "ADFORGE_VIDEO_FPS": str(self.video_fps),
+        }
+        self._tree = AdForgeSettings.from_mapping(
+            {
+                **environment(),
+                **{name: value for name, value in shared.items() if value is not None},
+            }
+        )
+        return self
+
+    @property
+    def tree(self) -> AdForgeSettings:
+        """The sections the runtime builds its providers from and the model spec comes from.
+
+        The graph's nodes resolve key, base URL and retries of that model from the process's tree
+        (``tools.settings.load_settings``): the same environment and ``.env``.
+        """
+        return self._tree
+
     @property
     def media_dir(self) -> Path:
         """Rendered images and videos, served under /media."""
@@ -75,11 +107,7 @@ class Settings(BaseSettings):
     @property
     def model_spec(self) -> str:
         """The chat model in use: ADFORGE_MODEL, else OpenAI when configured, else offline."""
-        if self.model:
-            return str(parse_model_spec(self.model))
-        if self.openai_api_key or self.openai_base_url:
-            return DEFAULT_OPENAI_MODEL
-        return OFFLINE_MODEL_SPEC
+        return str(parse_model_spec(default_model_spec(self.tree.model)))
 
     @property
     def offline(self) -> bool:

@@ -39,14 +39,32 @@ def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float)
     raise AssertionError(f"{url} not ready after {timeout}s")
 
 
+def process_env(env: Mapping[str, str], cwd: Path = ROOT) -> dict[str, str]:
+    """This environment plus ``env``; outside the checkout, the checkout first on the path.
+
+    A process started in another directory (to read that directory's ``.env``) must still import
+    this worktree's code, which ``python -m`` finds through the working directory otherwise.
+    """
+    merged = {**os.environ, **env}
+    if cwd != ROOT:
+        merged["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), merged.get("PYTHONPATH")]))
+    return merged
+
+
 @contextmanager
 def running(
-    args: list[str], *, ready_url: str, env: Mapping[str, str], log: Path, timeout: float = 60
+    args: list[str],
+    *,
+    ready_url: str,
+    env: Mapping[str, str],
+    log: Path,
+    timeout: float = 60,
+    cwd: Path = ROOT,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``args`` until the block ends; its output goes to ``log`` for post-mortems."""
+    """Run ``args`` in ``cwd`` until the block ends; its output goes to ``log`` for post-mortems."""
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            args, cwd=ROOT, env={**os.environ, **env}, stdout=sink, stderr=subprocess.STDOUT
+            args, cwd=cwd, env=process_env(env, cwd), stdout=sink, stderr=subprocess.STDOUT
         )
         try:
             wait_until_ready(ready_url, process, timeout)
@@ -76,9 +94,12 @@ class AdForgeServer:
 
 @contextmanager
 def adforge_server(
-    data_dir: Path, log: Path, *, port: int | None = None, **env: str
+    data_dir: Path, log: Path, *, port: int | None = None, cwd: Path = ROOT, **env: str
 ) -> Iterator[AdForgeServer]:
-    """The AdForge server on ``port`` (a free one by default) with its data in ``data_dir``."""
+    """The AdForge server on ``port`` (a free one by default) with its data in ``data_dir``.
+
+    ``cwd`` is where it runs, and so which ``.env`` it reads.
+    """
     port = port or free_port()
     settings = {"PORT": str(port), "ADFORGE_DATA_DIR": str(data_dir), **env}
     with running(
@@ -86,5 +107,6 @@ def adforge_server(
         ready_url=f"http://127.0.0.1:{port}/health",
         env=settings,
         log=log,
+        cwd=cwd,
     ) as process:
         yield AdForgeServer(process, port)

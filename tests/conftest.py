@@ -11,6 +11,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from graph import models
 from server.core.persistence import open_checkpointer
 from tests.fakes import FakeOpenAI, running_fake_openai
+from tools.settings import load_settings
 
 _PROVIDER_ENV = (
     "OPENAI_API_KEY",
@@ -30,6 +31,15 @@ _PROVIDER_ENV = (
     "HEYGEN_BASE_URL",
     "HEYGEN_POLL_INTERVAL_S",
     "HEYGEN_TIMEOUT_S",
+    "HEYGEN_RENDER_TIMEOUT_S",
+    "HEYGEN_AVATAR_ID",
+    "HEYGEN_VOICE_ID",
+    "HEYGEN_VOICE_LANGUAGE",
+    "HEYGEN_CALLBACK_URL",
+    "HEYGEN_WEBHOOK_SECRET",
+    "ADFORGE_MODEL_TIMEOUT_S",
+    "ADFORGE_MODEL_MAX_RETRIES",
+    "ADFORGE_MEDIA_FONTS",
     "ADFORGE_WEBHOOK_SECRET",
     "ADFORGE_PLACEMENTS",
     "ADFORGE_METRICS",
@@ -40,13 +50,30 @@ _PROVIDER_ENV = (
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test sees the developer's keys or another test's model cache: offline by default."""
+    """No test sees the developer's keys or another test's model cache or settings tree."""
     for name in _PROVIDER_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANGSMITH_TRACING", "false")
     models._build.cache_clear()
+    load_settings.cache_clear()
     yield
     models._build.cache_clear()
+    load_settings.cache_clear()
+    _forget_openai_connections()
+
+
+def _forget_openai_connections() -> None:
+    """Drop langchain-openai's cached default httpx clients after each test.
+
+    They are cached by base URL; a later test whose fake OpenAI server gets the same free port
+    would otherwise reuse a client whose connections belong to a closed event loop.
+    """
+    from langchain_openai.chat_models import _client_utils
+
+    for name in ("_get_default_httpx_client", "_get_default_async_httpx_client"):
+        cached = getattr(_client_utils, name, None)
+        if cached is not None and hasattr(cached, "cache_clear"):
+            cached.cache_clear()
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from server.core.runs import RunManager
 from server.core.services import Services
 from server.jobs import JobWorker, open_job_store
 from server.settings import Settings
-from tools.image_providers import image_provider_from_env
-from tools.video_providers import provider_from_env
+from tools.image_providers import image_provider
+from tools.video_providers import video_provider
 
 __all__ = ["ServerRuntime", "open_runtime"]
 
@@ -65,8 +65,8 @@ async def open_runtime(
         worker = JobWorker(
             jobs,
             store,
-            video=provider_from_env(offline_fps=settings.video_fps),
-            images=image_provider_from_env(),
+            video=video_provider(settings.tree.heygen, offline_fps=settings.tree.media.video_fps),
+            images=image_provider(settings.tree.images, settings.tree.model),
             media_dir=settings.media_dir,
             concurrency=settings.job_workers,
             webhook_secret=settings.webhook_secret,

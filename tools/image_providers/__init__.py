@@ -2,7 +2,8 @@
 
 Why a package of its own: "which image model draws the picture" is configuration (design
 invariant 9), so graph nodes and the server's job worker depend only on :class:`ImageProvider`
-and get a concrete one from :func:`image_provider_from_env`. Nothing here knows about graphs,
+and get a concrete one from :func:`image_provider` (the settings tree's sections) or
+:func:`image_provider_from_env` (a mapping, or the environment read now). Nothing here knows about graphs,
 HTTP routes or persistence; callers pass an :class:`ImageRequest` and a directory and get a
 finished ad of exactly the requested platform size, or an :class:`ImageProviderError`.
 
@@ -14,7 +15,6 @@ set, the offline composer otherwise; ``ADFORGE_IMAGE_PROVIDER=offline|openai`` o
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from tools.image_providers.base import (
 )
 from tools.image_providers.offline import OFFLINE_IMAGE_MODEL, OfflineImageProvider
 from tools.image_providers.sizes import fit_to_size, plan_generation_size
+from tools.settings import ImageSettings, ModelSettings, environment
 
 if TYPE_CHECKING:
     from tools.image_providers.openai_images import (
@@ -85,6 +86,7 @@ __all__ = (
     "OpenAIImageProvider",
     "UserAction",
     "fit_to_size",
+    "image_provider",
     "image_provider_from_env",
     "output_path",
     "parse_resolution",
@@ -94,25 +96,32 @@ __all__ = (
 log = logging.getLogger(__name__)
 
 
-def image_provider_from_env(env: Mapping[str, str] | None = None) -> ImageProvider:
-    """The provider the environment asks for (see the module docstring).
+def image_provider(images: ImageSettings, openai: ModelSettings) -> ImageProvider:
+    """The provider the settings ask for (see the module docstring).
+
+    ``openai`` is the chat model's section: images use the same key and base URL.
 
     Raises:
-        ValueError: for an unknown ``ADFORGE_IMAGE_PROVIDER`` or a malformed ``ADFORGE_IMAGE_*``
-            value, so a typo fails at startup rather than on the first image.
+        ValueError: for a malformed ``ADFORGE_IMAGE_QUALITY`` (numbers and the provider choice
+            were already checked by the settings), so a typo fails at startup.
     """
-    env = os.environ if env is None else env
-    choice = env.get("ADFORGE_IMAGE_PROVIDER", "").strip().lower()
-    if not choice:
-        configured = env.get("OPENAI_API_KEY") or env.get("OPENAI_BASE_URL")
-        choice = "openai" if configured else "offline"
+    choice = images.provider or ("openai" if openai.openai_configured else "offline")
     if choice == "offline":
         log.info("images: offline static-ad composer (no network)")
         return OfflineImageProvider()
-    if choice == "openai":
-        from tools.image_providers.openai_images import OpenAIImageProvider
+    from tools.image_providers.openai_images import OpenAIImageProvider
 
-        provider = OpenAIImageProvider.from_env(env)
-        log.info("images: %r", provider)
-        return provider
-    raise ValueError(f"ADFORGE_IMAGE_PROVIDER must be 'offline' or 'openai', got {choice!r}")
+    provider = OpenAIImageProvider.from_settings(images, openai)
+    log.info("images: %r", provider)
+    return provider
+
+
+def image_provider_from_env(env: Mapping[str, str] | None = None) -> ImageProvider:
+    """:func:`image_provider` with both sections built from ``env`` (default: the environment).
+
+    Raises:
+        ValueError: naming the variable, for an unknown ``ADFORGE_IMAGE_PROVIDER`` or a
+            malformed ``ADFORGE_IMAGE_*`` value.
+    """
+    env = environment() if env is None else env
+    return image_provider(ImageSettings.from_mapping(env), ModelSettings.from_mapping(env))

@@ -29,21 +29,19 @@ import base64
 import binascii
 import io
 import logging
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 import openai
 from PIL import Image, UnidentifiedImageError
 
-from tools.env import env_number
 from tools.http_retry import RetryPolicy
 from tools.image_providers._manifest import fingerprint, load_generated, store_generated
 from tools.image_providers.base import GeneratedImage, ImageProviderError, ImageRequest, output_path
 from tools.image_providers.sizes import fit_to_size, nearest_standard_size, plan_generation_size
 from tools.media import compose_over_background
 from tools.media.static_ad import save_image_atomic
+from tools.settings import ImageSettings, ModelSettings
 
 __all__ = [
     "DEFAULT_IMAGE_MAX_RETRIES",
@@ -112,22 +110,21 @@ class OpenAIImageProvider:
         self._client_loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> OpenAIImageProvider:
-        """Configure from ``OPENAI_API_KEY``, ``OPENAI_BASE_URL`` and ``ADFORGE_IMAGE_*``.
+    def from_settings(cls, images: ImageSettings, openai: ModelSettings) -> OpenAIImageProvider:
+        """Configure from the ``ADFORGE_IMAGE_*`` section and the OpenAI key and base URL.
 
         Raises:
-            ValueError: naming the variable when a number or quality is malformed.
+            ValueError: naming ``ADFORGE_IMAGE_QUALITY`` when it is not a known quality.
         """
-        env = os.environ if env is None else env
         return cls(
-            model=env.get("ADFORGE_IMAGE_MODEL", "").strip() or DEFAULT_IMAGE_MODEL,
-            api_key=env.get("OPENAI_API_KEY") or None,
-            base_url=env.get("OPENAI_BASE_URL") or None,
-            timeout_s=env_number(env, "ADFORGE_IMAGE_TIMEOUT_S", DEFAULT_IMAGE_TIMEOUT_S, float),
-            max_retries=env_number(
-                env, "ADFORGE_IMAGE_MAX_RETRIES", DEFAULT_IMAGE_MAX_RETRIES, int
+            model=images.model or DEFAULT_IMAGE_MODEL,
+            api_key=openai.api_key,
+            base_url=openai.openai_base_url,
+            timeout_s=images.timeout_s or DEFAULT_IMAGE_TIMEOUT_S,
+            max_retries=(
+                DEFAULT_IMAGE_MAX_RETRIES if images.max_retries is None else images.max_retries
             ),
-            quality=_quality(env.get("ADFORGE_IMAGE_QUALITY", "")),
+            quality=_quality(images.quality or ""),
         )
 
     def __repr__(self) -> str:

@@ -26,7 +26,6 @@ Lookup order, decided once per process (first hit wins):
 
 from __future__ import annotations
 
-import os
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from typing import Literal
 from PIL import ImageFont
 
 from tools.media.errors import MediaRenderError
+from tools.settings import MediaSettings, environment
 
 __all__ = ["Face", "FontSource", "clear_font_cache", "font_source", "load_face"]
 
@@ -108,7 +108,7 @@ def _find_file(bold: bool, source: FontSource) -> Path | None:
 @lru_cache(maxsize=1)
 def font_source() -> FontSource:
     """Which of the three sources this process uses (see the module docstring)."""
-    wanted = os.environ.get("ADFORGE_MEDIA_FONTS", "auto").strip().lower()
+    wanted = MediaSettings.from_mapping(environment()).fonts  # the environment, read now
     if wanted == "builtin":
         return "builtin"
     order: tuple[FontSource, ...] = ("system",) if wanted == "system" else ("vendored", "system")

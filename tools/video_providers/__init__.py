@@ -1,17 +1,17 @@
 """Video providers: one interface, an offline renderer and HeyGen, chosen by configuration.
 
-``provider_from_env()`` is the switch design.md invariant 9 asks for: HeyGen when
-``HEYGEN_API_KEY`` is set, the offline storyboard renderer otherwise. Callers depend on
-:class:`VideoProvider` only.
+``video_provider()`` is the switch design.md invariant 9 asks for: HeyGen when the settings
+tree's HeyGen section has a key (``HEYGEN_API_KEY``), the offline storyboard renderer otherwise.
+``provider_from_env()`` builds the section from a mapping (default: the environment) first.
+Callers depend on :class:`VideoProvider` only.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
-from tools.env import env_number, env_text
 from tools.http_retry import RetryPolicy
+from tools.settings import HeyGenSettings, environment
 from tools.video_providers.base import (
     OnSubmitted,
     Progress,
@@ -46,44 +46,57 @@ __all__ = [
     "VideoRenderRequest",
     "WebhookEvent",
     "heygen_from_env",
+    "heygen_provider",
     "provider_from_env",
     "sign_webhook",
     "verify_heygen_webhook",
+    "video_provider",
 ]
+
+
+def video_provider(settings: HeyGenSettings, *, offline_fps: int = 30) -> VideoProvider:
+    """HeyGen when ``settings`` has a key (see :func:`heygen_provider`), else offline.
+
+    ``offline_fps`` is the frame rate of offline renders (the server passes its
+    ``ADFORGE_VIDEO_FPS`` setting).
+    """
+    return heygen_provider(settings) if settings.enabled else OfflineVideoProvider(fps=offline_fps)
 
 
 def provider_from_env(
     environ: Mapping[str, str] | None = None, *, offline_fps: int = 30
 ) -> VideoProvider:
-    """HeyGen when ``HEYGEN_API_KEY`` is set (see :func:`heygen_from_env`), else offline.
+    """:func:`video_provider` over the section built from ``environ`` (default: the environment).
 
-    ``offline_fps`` is the frame rate of offline renders (the server passes its
-    ``ADFORGE_VIDEO_FPS`` setting). Raises ``ValueError`` for malformed ``HEYGEN_*`` values, so a
-    typo fails at start-up rather than at the first render.
+    Raises:
+        ValueError: naming the variable for malformed ``HEYGEN_*`` values, so a typo fails at
+            start-up rather than at the first render.
     """
-    env = os.environ if environ is None else environ
-    if env.get("HEYGEN_API_KEY", "").strip():
-        return heygen_from_env(env)
-    return OfflineVideoProvider(fps=offline_fps)
+    env = environment() if environ is None else environ
+    return video_provider(HeyGenSettings.from_mapping(env), offline_fps=offline_fps)
+
+
+def heygen_provider(settings: HeyGenSettings) -> HeyGenProvider:
+    """A HeyGen provider configured from the ``HEYGEN_*`` section; the key is required.
+
+    Unset ``HEYGEN_BASE_URL`` and ``HEYGEN_VOICE_LANGUAGE`` (English: the voice list's language
+    filter for looks without a default voice) mean the provider's defaults.
+    """
+    secret = settings.webhook_secret
+    return HeyGenProvider(
+        settings.api_key.get_secret_value() if settings.api_key else "",
+        base_url=settings.base_url or DEFAULT_BASE_URL,
+        poll_interval_s=settings.poll_interval_s,
+        timeout_s=settings.timeout_s,
+        render_timeout_s=settings.render_timeout_s,
+        default_avatar_id=settings.avatar_id,
+        voice_id=settings.voice_id,
+        voice_language=settings.voice_language or DEFAULT_VOICE_LANGUAGE,
+        callback_url=settings.callback_url,
+        webhook_secret=secret.get_secret_value() if secret else None,
+    )
 
 
 def heygen_from_env(env: Mapping[str, str]) -> HeyGenProvider:
-    """A HeyGen provider configured from ``HEYGEN_*`` variables; ``HEYGEN_API_KEY`` is required.
-
-    ``HEYGEN_BASE_URL``, ``HEYGEN_POLL_INTERVAL_S`` (10), ``HEYGEN_TIMEOUT_S`` (30, per HTTP
-    call), ``HEYGEN_RENDER_TIMEOUT_S`` (1200, whole render), ``HEYGEN_AVATAR_ID``,
-    ``HEYGEN_VOICE_ID``, ``HEYGEN_VOICE_LANGUAGE`` (English: the voice list's language filter
-    for looks without a default voice), ``HEYGEN_CALLBACK_URL``, ``HEYGEN_WEBHOOK_SECRET``.
-    """
-    return HeyGenProvider(
-        env.get("HEYGEN_API_KEY", ""),
-        base_url=env_text(env, "HEYGEN_BASE_URL") or DEFAULT_BASE_URL,
-        poll_interval_s=env_number(env, "HEYGEN_POLL_INTERVAL_S", 10.0, float),
-        timeout_s=env_number(env, "HEYGEN_TIMEOUT_S", 30.0, float),
-        render_timeout_s=env_number(env, "HEYGEN_RENDER_TIMEOUT_S", 1200.0, float),
-        default_avatar_id=env_text(env, "HEYGEN_AVATAR_ID"),
-        voice_id=env_text(env, "HEYGEN_VOICE_ID"),
-        voice_language=env_text(env, "HEYGEN_VOICE_LANGUAGE") or DEFAULT_VOICE_LANGUAGE,
-        callback_url=env_text(env, "HEYGEN_CALLBACK_URL"),
-        webhook_secret=env_text(env, "HEYGEN_WEBHOOK_SECRET"),
-    )
+    """:func:`heygen_provider` with the section built from ``env``; ``HEYGEN_API_KEY`` is required."""
+    return heygen_provider(HeyGenSettings.from_mapping(env))
