@@ -334,6 +334,7 @@ class JobWorker:
         error: dict[str, Any] | None = None,
     ) -> None:
         finished = await self.jobs.finish(record.job_id, result=result, error=error)
+        self._reported.pop(record.job_id, None)  # bounded: only running jobs have an entry
         crash_point("mid_job_completion")  # fault-injection tests: the row is done, not the thread
         await self._resume_if_waiting(finished)
         if finished.webhook_state == "pending":

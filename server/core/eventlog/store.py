@@ -5,10 +5,12 @@ Design notes (design.md Invariants 1, 2, 5, 6; style.md guidelines 6-7):
 * ``position`` (AUTOINCREMENT) is the global order projections follow; ``seq`` is the gapless
   per-thread order SSE ids use. ``UNIQUE(event_id)`` makes a replayed LangGraph node or a
   crash-recovered run harmless: its events are skipped, never duplicated.
-* Writers hold an asyncio lock (one connection per store: two coroutines' statements must not
-  interleave in one transaction) and ``BEGIN IMMEDIATE`` (other connections and processes wait on
-  SQLite's write lock via the busy timeout), so ``head + 1`` is always free. Readers hold the same
-  lock: on a shared connection a read between an INSERT and its COMMIT could see rows that roll back.
+* Writers hold an asyncio lock (one writer connection per store: two coroutines' statements must
+  not interleave in one transaction) and ``BEGIN IMMEDIATE`` (other connections and processes
+  wait on SQLite's write lock via the busy timeout), so ``head + 1`` is always free. Readers use a
+  second connection with its own lock: WAL gives each read the last commit without waiting for
+  the writer (on a shared connection a read between an INSERT and its COMMIT could see rows that
+  roll back, so a store built on one connection shares its lock between both sides).
 * Nothing updates or deletes a row; triggers refuse it. Payload changes are upcast on read.
 * The log shares the checkpoints' SQLite file but has its own connection. That connection keeps
   Python's default ``isolation_level`` (aiosqlite cannot change it from the loop thread), so every
@@ -46,6 +48,7 @@ __all__ = ["EventStore"]
 _COLUMNS = "position, thread_id, seq, event_id, type, schema_version, data, run_id, created_at"
 _HEAD = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE thread_id = ?"
 _MAX_VARS = 500  # ids per IN (...) query, well under SQLite's bound-parameter limit
+_MAX_ROWS = 500  # rows per INSERT (8 parameters each: 4,000, under SQLite's 32,766)
 
 
 class EventStore:
@@ -57,11 +60,17 @@ class EventStore:
         *,
         broker: EventBroker | None = None,
         upcasters: UpcasterRegistry | None = None,
+        reader: aiosqlite.Connection | None = None,
     ) -> None:
         self._conn = conn
         self.broker = broker or EventBroker()
         self._upcasters = upcasters or default_upcasters
         self._lock = asyncio.Lock()
+        # Reads go to their own connection when there is one: in WAL mode a reader sees the last
+        # commit and never waits for the writer, so replays and appends stop queueing behind one
+        # lock. With a single connection both sides share it (and its lock).
+        self._reader = reader or conn
+        self._read_lock = asyncio.Lock() if reader is not None else self._lock
 
     @classmethod
     @asynccontextmanager
@@ -79,13 +88,20 @@ class EventStore:
         in-flight append, which must not lose its connection halfway.
         """
         conn = await connect_sqlite(path, busy_timeout_ms=busy_timeout_ms)
-        store = cls(conn, broker=broker, upcasters=upcasters)
         try:
-            await store.setup()
+            store = cls(conn, broker=broker, upcasters=upcasters)
+            await store.setup()  # the schema exists before the reader opens
+            reader = await connect_sqlite(path, busy_timeout_ms=busy_timeout_ms)
+        except BaseException:
+            await conn.close()
+            raise
+        store._reader, store._read_lock = reader, asyncio.Lock()
+        try:
             yield store
         finally:
             store.broker.close()
-            async with store._lock:
+            async with store._lock, store._read_lock:
+                await reader.close()
                 await conn.close()
 
     async def setup(self) -> None:
@@ -133,11 +149,11 @@ class EventStore:
     async def _insert(
         self, thread_id: str, rows: Sequence[tuple[NewEvent, str]]
     ) -> list[RecordedEvent]:
-        known = await self._owners(event.event_id for event, _ in rows)
+        known = await self._owners(self._conn, (event.event_id for event, _ in rows))
         for event_id, owner in known.items():
             if owner != thread_id:
                 raise EventIdConflictError(event_id, thread_id, owner)
-        head = await self._scalar(_HEAD, (thread_id,))
+        head = await self._scalar(self._conn, _HEAD, (thread_id,))
         created_at = utc_timestamp()
         fresh: list[tuple[Any, ...]] = []
         seen = set(known)
@@ -151,13 +167,19 @@ class EventStore:
                 )
         if not fresh:
             return []
-        await self._conn.executemany(
-            "INSERT INTO events (thread_id, seq, event_id, type, schema_version, data, run_id, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            fresh,
-        )
-        sql = f"SELECT {_COLUMNS} FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq"
-        return await self._select(sql, (thread_id, head))
+        recorded: list[RecordedEvent] = []
+        for start in range(0, len(fresh), _MAX_ROWS):
+            chunk = fresh[start : start + _MAX_ROWS]
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            returned = await self._conn.execute_fetchall(
+                "INSERT INTO events (thread_id, seq, event_id, type, schema_version, data, "
+                f"run_id, created_at) VALUES {values} RETURNING seq, position",
+                [value for row in chunk for value in row],
+            )
+            positions: dict[int, int] = {int(seq): int(pos) for seq, pos in returned}
+            # The rows as written, without reading them back: only the position is new.
+            recorded.extend(self._record((positions[row[1]], *row)) for row in chunk)
+        return recorded
 
     async def read_thread(
         self, thread_id: str, *, after_seq: int = 0, limit: int | None = None
@@ -168,10 +190,12 @@ class EventStore:
             CursorExpiredError: ``after_seq`` is below the thread's retention floor minus one.
             CursorAheadError: ``after_seq`` is beyond the thread's head.
         """
-        async with self._lock:
-            await self._check_cursor(thread_id, after_seq)
+        async with self._read_lock:
+            await self._check_cursor(self._reader, thread_id, after_seq)
             sql = f"SELECT {_COLUMNS} FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq"
-            return await self._select(f"{sql} LIMIT ?", (thread_id, after_seq, _limit(limit)))
+            return await self._select(
+                self._reader, f"{sql} LIMIT ?", (thread_id, after_seq, _limit(limit))
+            )
 
     async def read_all(
         self, *, after_position: int = 0, limit: int | None = None
@@ -180,9 +204,9 @@ class EventStore:
 
         Retention does not apply: the rows stay, and projections fold all of them.
         """
-        async with self._lock:
+        async with self._read_lock:
             sql = f"SELECT {_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"
-            return await self._select(sql, (after_position, _limit(limit)))
+            return await self._select(self._reader, sql, (after_position, _limit(limit)))
 
     async def unfinished_runs(self, started: str, terminal: Sequence[str]) -> list[RecordedEvent]:
         """The ``started`` events (in position order) of runs with none of ``terminal`` yet.
@@ -196,8 +220,8 @@ class EventStore:
             f"(SELECT 1 FROM events AS t WHERE t.run_id = s.run_id AND t.type IN ({marks})) "
             "ORDER BY s.position"
         )
-        async with self._lock:
-            return await self._select(sql, (started, *terminal))
+        async with self._read_lock:
+            return await self._select(self._reader, sql, (started, *terminal))
 
     async def check_cursor(self, thread_id: str, after_seq: int) -> int:
         """Validate a client's cursor before a stream starts (the 4xx must precede the 200).
@@ -208,31 +232,33 @@ class EventStore:
         Raises:
             CursorExpiredError, CursorAheadError: as ``read_thread``.
         """
-        async with self._lock:
-            return await self._check_cursor(thread_id, after_seq)
+        async with self._read_lock:
+            return await self._check_cursor(self._reader, thread_id, after_seq)
 
     async def head_seq(self, thread_id: str) -> int:
         """The last seq of ``thread_id``; 0 when the thread has no events."""
-        async with self._lock:
-            return await self._scalar(_HEAD, (thread_id,))
+        async with self._read_lock:
+            return await self._scalar(self._reader, _HEAD, (thread_id,))
 
     async def head_position(self) -> int:
         """The last global position; 0 when the log is empty."""
-        async with self._lock:
-            return await self._scalar("SELECT COALESCE(MAX(position), 0) FROM events", ())
+        async with self._read_lock:
+            return await self._scalar(
+                self._reader, "SELECT COALESCE(MAX(position), 0) FROM events", ()
+            )
 
     async def find(self, event_id: str) -> RecordedEvent | None:
         """The recorded event with ``event_id``, on any thread; None when there is none."""
-        async with self._lock:
+        async with self._read_lock:
             found = await self._select(
-                f"SELECT {_COLUMNS} FROM events WHERE event_id = ?", (event_id,)
+                self._reader, f"SELECT {_COLUMNS} FROM events WHERE event_id = ?", (event_id,)
             )
         return found[0] if found else None
 
     async def exists(self, event_id: str) -> bool:
         """Whether ``event_id`` is recorded, on any thread."""
-        async with self._lock:
-            return bool(await self._owners([event_id]))
+        async with self._read_lock:
+            return bool(await self._owners(self._reader, [event_id]))
 
     async def set_retention(self, thread_id: str, min_seq: int) -> int:
         """Declare the events below ``min_seq`` no longer replayable (rows stay); never lowers.
@@ -246,7 +272,7 @@ class EventStore:
         if min_seq < 1:
             raise ValueError("min_seq must be at least 1")
         async with self._lock, self._transaction():
-            head = await self._scalar(_HEAD, (thread_id,))
+            head = await self._scalar(self._conn, _HEAD, (thread_id,))
             if min_seq > head + 1:
                 raise ValueError(f"min_seq {min_seq} is beyond head {head} + 1 of {thread_id!r}")
             await self._conn.execute(
@@ -254,17 +280,17 @@ class EventStore:
                 "DO UPDATE SET min_seq = MAX(min_seq, excluded.min_seq)",
                 (thread_id, min_seq),
             )
-            return await self._min_seq(thread_id)
+            return await self._min_seq(self._conn, thread_id)
 
     async def retention_floor(self, thread_id: str) -> int:
         """The lowest replayable seq of ``thread_id`` (1 unless ``set_retention`` raised it)."""
-        async with self._lock:
-            return await self._min_seq(thread_id)
+        async with self._read_lock:
+            return await self._min_seq(self._reader, thread_id)
 
     async def load_projection_positions(self) -> dict[str, int]:
         """The last position each projection recorded."""
-        async with self._lock:
-            rows = await self._conn.execute_fetchall(
+        async with self._read_lock:
+            rows = await self._reader.execute_fetchall(
                 "SELECT name, position FROM projection_positions"
             )
             return {str(name): int(position) for name, position in rows}
@@ -290,10 +316,12 @@ class EventStore:
             raise
         await self._conn.commit()
 
-    async def _check_cursor(self, thread_id: str, after_seq: int) -> int:
+    async def _check_cursor(
+        self, conn: aiosqlite.Connection, thread_id: str, after_seq: int
+    ) -> int:
         if after_seq < 0:
             raise ValueError(f"a cursor is a seq >= 0, got {after_seq}")
-        rows = await self._conn.execute_fetchall(
+        rows = await conn.execute_fetchall(
             f"SELECT ({_HEAD}), (SELECT min_seq FROM retention WHERE thread_id = ?)",
             (thread_id, thread_id),
         )
@@ -304,30 +332,32 @@ class EventStore:
             raise CursorExpiredError(thread_id, after_seq, min_seq, head)
         return int(head)
 
-    async def _min_seq(self, thread_id: str) -> int:
-        rows = await self._conn.execute_fetchall(
+    async def _min_seq(self, conn: aiosqlite.Connection, thread_id: str) -> int:
+        rows = await conn.execute_fetchall(
             "SELECT min_seq FROM retention WHERE thread_id = ?", (thread_id,)
         )
         return next((int(row[0]) for row in rows), 1)
 
-    async def _owners(self, event_ids: Iterable[str]) -> dict[str, str]:
+    async def _owners(self, conn: aiosqlite.Connection, event_ids: Iterable[str]) -> dict[str, str]:
         ids = list(dict.fromkeys(event_ids))
         owners: dict[str, str] = {}
         for start in range(0, len(ids), _MAX_VARS):
             chunk = ids[start : start + _MAX_VARS]
             marks = ", ".join("?" * len(chunk))
-            rows = await self._conn.execute_fetchall(
+            rows = await conn.execute_fetchall(
                 f"SELECT event_id, thread_id FROM events WHERE event_id IN ({marks})", chunk
             )
             owners.update({str(event_id): str(owner) for event_id, owner in rows})
         return owners
 
-    async def _scalar(self, sql: str, params: Sequence[Any]) -> int:
-        rows = await self._conn.execute_fetchall(sql, params)
+    async def _scalar(self, conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:
+        rows = await conn.execute_fetchall(sql, params)
         return int(next(iter(rows))[0])
 
-    async def _select(self, sql: str, params: Sequence[Any]) -> list[RecordedEvent]:
-        rows = await self._conn.execute_fetchall(sql, params)
+    async def _select(
+        self, conn: aiosqlite.Connection, sql: str, params: Sequence[Any]
+    ) -> list[RecordedEvent]:
+        rows = await conn.execute_fetchall(sql, params)
         return [self._record(row) for row in rows]
 
     def _record(self, row: Any) -> RecordedEvent:

@@ -7,9 +7,11 @@ then the live tail, no gap and no duplicate; a disconnect stops the reading, nev
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -24,7 +26,7 @@ from server.core.eventlog import (
 from server.http.errors import ApiError
 from server.protocols.adforge.frames import to_frame
 
-__all__ = ["check_cursor", "cursor_from", "replay_start", "stream_session"]
+__all__ = ["check_cursor", "cursor_from", "encoded_frame", "replay_start", "stream_session"]
 
 RETRY_MS = 3000
 PING_S = 15
@@ -80,6 +82,30 @@ async def replay_start(store: EventStore, thread_id: str, cursor: int | None) ->
     return 0
 
 
+_Encoded = OrderedDict[tuple[int, str, str], str | None]
+_ENCODED: WeakKeyDictionary[EventStore, _Encoded] = WeakKeyDictionary()
+_ENCODED_MAX = 4096
+
+
+def encoded_frame(store: EventStore, recorded: RecordedEvent, names: dict[str, str]) -> str | None:
+    """The JSON of ``recorded``'s frame, encoded once however many streams send it.
+
+    Every tab following a session and every replay of the same event sends the same bytes, so
+    each log keeps its last few thousand encodings (by position and the names frames repeat).
+    """
+    cache = _ENCODED.setdefault(store, OrderedDict())
+    key = (recorded.position, names.get("product", ""), names.get("format", ""))
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    frame: dict[str, Any] | None = to_frame(recorded, product_name=key[1], format_name=key[2])
+    data = None if frame is None else json.dumps(frame, ensure_ascii=False)
+    cache[key] = data
+    if len(cache) > _ENCODED_MAX:
+        cache.popitem(last=False)
+    return data
+
+
 def stream_session(
     store: EventStore,
     thread_id: str,
@@ -94,16 +120,10 @@ def stream_session(
         yield ServerSentEvent(comment="adforge", retry=RETRY_MS)
         async with aclosing(follow(store, thread_id, after_seq=cursor, stop=stop)) as events:
             async for recorded in events:
-                frame: dict[str, Any] | None = to_frame(
-                    recorded,
-                    product_name=names.get("product", ""),
-                    format_name=names.get("format", ""),
-                )
-                if frame is None:
+                data = encoded_frame(store, recorded, names)
+                if data is None:
                     yield ServerSentEvent(id=str(recorded.seq), comment=recorded.type)
                 else:
-                    yield ServerSentEvent(
-                        data=json.dumps(frame, ensure_ascii=False), id=str(recorded.seq)
-                    )
+                    yield ServerSentEvent(data=data, id=str(recorded.seq))
 
     return EventSourceResponse(frames(), ping=PING_S, sep="\n", headers={"X-Accel-Buffering": "no"})
