@@ -23,7 +23,14 @@ from server.core.errors import conflict, not_found
 from server.core.events import EventType, event, event_id
 from server.core.retention import refuse_if_expired
 from server.core.runs import Multitask, Reservation, RunRequest, ThreadBusyError
-from server.core.selection import Hint, Unclear, UnknownOption, interpret, theme_request
+from server.core.selection import (
+    CONTEXT_KEYS,
+    Hint,
+    Unclear,
+    UnknownOption,
+    interpret,
+    theme_request,
+)
 from server.core.services import Services
 from server.core.users import User
 
@@ -45,13 +52,24 @@ class _Body(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
+_CONTEXT_DOC = (
+    'Picks an option of the pending choice by id, as `{key: {"id": ...}}` or `{key: "<id>"}`'
+    " (an id here wins over matching the message text against the options' names; an id not on "
+    "offer is a 422 listing those that are); keys per step: "
+    + "; ".join(f"{step}: {', '.join(keys)}" for step, keys in CONTEXT_KEYS.items())
+    + ". `avatar` names the video's presenter at script_selection."
+)
+
+
 class MessageCreate(_Body):
     """``POST /api/chat/sessions/{id}/messages`` (and a WebSocket message frame)."""
 
     message: str = Field(min_length=1, max_length=4000)
     current_step: str | None = None
-    context: dict[str, Any] = Field(default_factory=dict)
-    selections: dict[str, Any] = Field(default_factory=dict)
+    context: dict[str, Any] = Field(default_factory=dict, description=_CONTEXT_DOC)
+    selections: dict[str, Any] = Field(
+        default_factory=dict, description="Read like `context` (the guide sends both)"
+    )
     multitask: Multitask = "reject"
     message_id: str | None = Field(
         default=None,

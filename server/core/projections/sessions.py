@@ -43,7 +43,7 @@ class SessionsProjection:
             return {
                 **view,
                 sid: {
-                    **d,
+                    **{k: v for k, v in d.items() if k != "requestHash"},  # a command's detail
                     "status": "active",
                     "currentStep": "starting",
                     "selections": {},
