@@ -25,6 +25,7 @@ from server.core.event_types.conversation import (
     ConceptsProposed,
     PersonaImpactExplained,
     PersonasProposed,
+    Proposal,
     ReasoningShared,
     ResponseCompleted,
     ResponseStarted,
@@ -94,6 +95,7 @@ __all__ = [
     "OwnedPayload",
     "PersonaImpactExplained",
     "PersonasProposed",
+    "Proposal",
     "ReasoningShared",
     "ResponseCompleted",
     "ResponseStarted",
@@ -127,7 +129,8 @@ def _models() -> list[type[EventPayload]]:
     for module in (conversation, runs, media, threads):
         for name in module.__all__:
             value = getattr(module, name)
-            if isinstance(value, type) and issubclass(value, EventPayload):
+            concrete = isinstance(value, type) and hasattr(value, "type_name")
+            if concrete and issubclass(value, EventPayload):  # not the bases (Proposal)
                 found.append(value)
     return found
 
@@ -151,7 +154,7 @@ def payload_of(event: RecordedEvent, model: type[P] | None = None) -> EventPaylo
     With ``model``, the caller states the type it expects (it dispatched on ``event.type``):
     an event of another type is a ``TypeError``, which keeps the readers' typing honest.
     """
-    payload = event.typed
+    payload: EventPayload | None = event.typed
     if payload is None:
         payload = EVENT_TYPES.parse(event.type, event.schema_version, event.data)
         object.__setattr__(event, "typed", payload)  # a cache on a frozen record: same value

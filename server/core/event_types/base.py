@@ -30,6 +30,10 @@ class Shape(BaseModel):
         strict=True,
     )
 
+    def wire(self) -> dict[str, Any]:
+        """As stored: camelCase keys, only the keys it was given."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
 
 class EventPayload(Shape):
     """One event type's payload; ``type_name`` is the stored type, ``schema_version`` its shape."""
@@ -38,10 +42,6 @@ class EventPayload(Shape):
     """The name stored in the log's ``type`` column (``EventType``)."""
     schema_version: ClassVar[int] = 1
     """The newest payload shape; older rows are upcast to it on read (style.md guideline 6)."""
-
-    def wire(self) -> dict[str, Any]:
-        """The payload as stored: camelCase keys, only the keys it was given."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 class OwnedPayload(EventPayload):

@@ -18,6 +18,7 @@ __all__ = [
     "ConceptsProposed",
     "PersonaImpactExplained",
     "PersonasProposed",
+    "Proposal",
     "ReasoningShared",
     "ResponseCompleted",
     "ResponseStarted",
@@ -35,7 +36,8 @@ class SessionStarted(OwnedPayload):
 
     type_name = "SessionStarted"
     session_id: str
-    product_id: str
+    product_id: str | None
+    """None for a ChatKit guided thread whose product was described in the message."""
     product: dict[str, Any]
     format: str
     media_type: Literal["video", "image"]
@@ -100,31 +102,53 @@ class ReasoningShared(EventPayload):
     reasoning: list[str]
 
 
-class _Proposal(EventPayload):
+class Proposal(EventPayload):
+    """Options proposed for the next choice: personas, angles or concepts."""
+
     message_id: str
     generation: dict[str, Any] | None
     """How the options were made (model, offline, attempts), from the graph's ``generation``."""
 
+    @property
+    def proposed(self) -> list[dict[str, Any]]:
+        """The options, whatever the kind (each subclass names its list as the guide does)."""
+        raise NotImplementedError
 
-class PersonasProposed(_Proposal):
+
+class PersonasProposed(Proposal):
     """Audience personas to choose from (the guide's ``audience_group``)."""
 
     type_name = "PersonasProposed"
     audiences: list[dict[str, Any]]
 
+    @property
+    def proposed(self) -> list[dict[str, Any]]:
+        """The audiences."""
+        return self.audiences
 
-class AnglesProposed(_Proposal):
+
+class AnglesProposed(Proposal):
     """Marketing angles to choose from (``marketing_angle``)."""
 
     type_name = "AnglesProposed"
     angles: list[dict[str, Any]]
 
+    @property
+    def proposed(self) -> list[dict[str, Any]]:
+        """The angles."""
+        return self.angles
 
-class ConceptsProposed(_Proposal):
+
+class ConceptsProposed(Proposal):
     """Scripts to choose from (``psychology_selection``)."""
 
     type_name = "ConceptsProposed"
     concepts: list[dict[str, Any]]
+
+    @property
+    def proposed(self) -> list[dict[str, Any]]:
+        """The concepts."""
+        return self.concepts
 
 
 class PersonaImpactExplained(EventPayload):
