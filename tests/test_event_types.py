@@ -74,16 +74,18 @@ def _chatkit(client: TestClient, type_: str, params: dict[str, Any], **meta: Any
     return [response.json()]
 
 
+def _history(client: TestClient, sid: str) -> list[dict[str, Any]]:
+    return list(client.get(f"/api/chat/sessions/{sid}/context").json()["history"])
+
+
 def _video_session(client: TestClient) -> str:
-    sid, script_id = to_scripts(client)
+    sid, script_id = to_scripts(client)  # type: ignore[arg-type]  # TestClient is an httpx.Client
     job = client.post(f"/api/chat/sessions/{sid}/video", json={"scriptId": script_id})
     assert job.status_code == 202, job.text
     deadline = time.monotonic() + 180
-    while client.get(f"/api/jobs/{job.json()['jobId']}").json().get("status") != "completed":
-        assert time.monotonic() < deadline, "the video never completed"
+    while not any(m["type"] == "video_result" for m in _history(client, sid)):
+        assert time.monotonic() < deadline, "the video never reached the chat"
         time.sleep(0.2)
-    history = client.get(f"/api/chat/sessions/{sid}/context").json()["history"]
-    assert any(m["type"] == "video_result" for m in history)
     return sid
 
 
@@ -146,14 +148,21 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Recorded
         _image_session(client)
         _assistant_thread(client)
         _guided_thread(client)
+        portal, store = client.portal, app.state.services.store
+        assert portal is not None
         deadline = time.monotonic() + 120
-        store = app.state.services.store
-        while not any(
-            e.type == EventType.IMAGE_GENERATED for e in client.portal.call(store.read_all)
-        ):
-            assert time.monotonic() < deadline, "the assistant's image never rendered"
+        while not _settled(portal.call(store.read_all)):
+            assert time.monotonic() < deadline, "runs or the assistant's image never finished"
             time.sleep(0.2)
-        yield list(client.portal.call(store.read_all))
+        yield list(portal.call(store.read_all))
+
+
+def _settled(events: list[RecordedEvent]) -> bool:
+    """The assistant's image is rendered and every run started has ended."""
+    types = [e.type for e in events]
+    ended = sum(types.count(t) for t in (EventType.RUN_COMPLETED, EventType.RUN_FAILED))
+    ended += types.count(EventType.RUN_CANCELLED)
+    return EventType.IMAGE_GENERATED in types and types.count(EventType.RUN_STARTED) == ended
 
 
 def test_the_conversations_record_most_event_types(recorded: list[RecordedEvent]) -> None:
