@@ -24,6 +24,7 @@ from server.core.event_types import (
     EVENT_TYPES,
     EventPayload,
     EventTypeRegistry,
+    ImageFailed,
     RunStarted,
     UnknownEventTypeError,
     UserMessageSent,
@@ -37,10 +38,12 @@ from server.core.eventlog import (
     UpcasterRegistry,
 )
 from server.core.events import EventType, event
+from server.jobs.payloads import job_error
 from server.settings import Settings
 from tests.http_flows import to_scripts
 from tests.test_chatkit_wire import WIDGET_DEPRECATION, stream_events, user_input
 from tests.test_projections_rebuild import _image_session
+from tools.image_providers import ImageProviderError
 
 pytestmark = pytest.mark.filterwarnings(WIDGET_DEPRECATION)
 
@@ -108,6 +111,17 @@ def _assistant_thread(client: TestClient) -> str:
     return thread_id
 
 
+def _retried_thread(client: TestClient) -> None:
+    """A retry from the last user message hides the items after it."""
+    [created, *_] = _chatkit(client, "threads.create", {"input": user_input("Hi!")})
+    thread_id = str(created["thread"]["id"])
+    params = {"thread_id": thread_id, "input": user_input("Aurora Cold Brew Concentrate")}
+    _chatkit(client, "threads.add_user_message", params)
+    [listed] = _chatkit(client, "items.list", {"thread_id": thread_id, "limit": 100})
+    last = next(i["id"] for i in listed["data"] if i["type"] == "user_message")
+    _chatkit(client, "threads.retry_after_item", {"thread_id": thread_id, "item_id": last})
+
+
 def _guided_thread(client: TestClient) -> str:
     """A guided thread: a choice answered by its button, feedback, a client tool, a deletion."""
     events = _chatkit(client, "threads.create", {"input": user_input("/guided 1")})
@@ -148,6 +162,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Recorded
         _image_session(client)
         _assistant_thread(client)
         _guided_thread(client)
+        _retried_thread(client)
         portal, store = client.portal, app.state.services.store
         assert portal is not None
         deadline = time.monotonic() + 120
@@ -173,7 +188,6 @@ def test_the_conversations_record_most_event_types(recorded: list[RecordedEvent]
         EventType.RUN_CANCELLED,
         EventType.MEDIA_JOB_FAILED,
         EventType.IMAGE_FAILED,
-        EventType.THREAD_ITEM_REMOVED,
     }
     assert seen == _TYPES - never_recorded - not_in_these_flows
 
@@ -205,6 +219,17 @@ def test_readers_see_the_envelope_fields_typed(recorded: list[RecordedEvent]) ->
     other = next(e for e in recorded if e.type == EventType.RESPONSE_STARTED)
     with pytest.raises(TypeError):
         payload_of(other, RunStarted)
+
+
+def test_a_failed_image_is_recorded_in_the_workers_shape() -> None:
+    """The worker's ``ImageFailed`` payload (not reached offline): request plus ``job_error``."""
+    refused = ImageProviderError("image_prompt_rejected", "rejected", retryable=False)
+    base = {"requestId": "img-1", "assetId": None, "prompt": "a cup", "size": "1080x1080"}
+    data = {**base, "error": job_error(refused)}
+    built = event("thr-1", EventType.IMAGE_FAILED, data, "img-1")
+    failed = EVENT_TYPES.validate(built.type, built.data)
+    assert isinstance(failed, ImageFailed) and failed.error.code == "image_prompt_rejected"
+    assert failed.wire() == data
 
 
 # --- refused at construction -----------------------------------------------------------------
