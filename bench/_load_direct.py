@@ -49,7 +49,7 @@ async def _stream(
         if firsts is not None:
             firsts.append(time.perf_counter() - started)
             firsts = None
-    # The server reads the pending choice from state the same way (server.core.turns.pending_of).
+    # The server reads the pending choice from state the same way (server.core.commands.messages.pending_of).
     snapshot = await graph.aget_state(config)
     return tuple(snapshot.interrupts)
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from server.core import faults
 from server.core.runtime import open_runtime
 from server.http import assets, errors, health, web, webhooks
 from server.http.auth import parse_api_keys
@@ -26,6 +27,7 @@ log = logging.getLogger("adforge")
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the lifespan opens SQLite and attaches the checkpointer to the graphs."""
     settings = settings or get_settings()
+    faults.configure(settings.crash_at)  # unset outside fault-injection tests
     parse_api_keys(
         settings.api_keys
     )  # a malformed ADFORGE_API_KEYS fails at start-up, not per request

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         default=None, validation_alias=_env("ADFORGE_WEBHOOK_SECRET")
     )
 
+    crash_at: str | None = Field(
+        default=None,
+        validation_alias=_env("ADFORGE_CRASH_AT"),
+        description="Fault injection for tests: SIGKILL at this crash point (server.core.faults)",
+    )
+
     @property
     def media_dir(self) -> Path:
         """Rendered images and videos, served under /media."""

@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import NoMatchFound
 
-from server.http import errors
 from server.app import create_app
 from server.core.products import open_product_store
+from server.http import errors
 from server.http.auth import parse_api_keys
 from server.http.errors import ApiError
 from server.protocols.adforge import catalog, generate

@@ -55,7 +55,8 @@ def test_a_guided_thread_answers_choices_with_widget_actions(client: TestClient)
         "threads.custom_action",
         {"thread_id": thread_id, "item_id": persona_card["id"], "action": wrong},
     )
-    assert_error(refused, 422, "invalid_request")
+    assert_error(refused, 422, "unknown_option")  # the ids on offer are named
+    assert "aud-1" in refused.json()["message"]
     unknown = post(
         client,
         "threads.custom_action",

@@ -83,6 +83,8 @@ def _history(client: TestClient, sid: str) -> list[dict[str, Any]]:
 
 def _video_session(client: TestClient) -> str:
     sid, script_id = to_scripts(client)  # type: ignore[arg-type]  # TestClient is an httpx.Client
+    unclear = client.post(f"/api/chat/sessions/{sid}/messages", json={"message": "yes"})
+    assert unclear.status_code == 200, unclear.text  # a clarifying question; the choice stays
     job = client.post(f"/api/chat/sessions/{sid}/video", json={"scriptId": script_id})
     assert job.status_code == 202, job.text
     deadline = time.monotonic() + 180

@@ -412,6 +412,47 @@ async def test_invalid_image_size_is_400(
     assert fragment in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("extra", "status", "code", "param"),
+    [
+        ({"watermark": True}, 400, "unknown_parameter", "watermark"),
+        ({"response_format": "b64_json"}, 400, "unknown_parameter", "response_format"),
+        ({"style": "vivid"}, 400, "unknown_parameter", "style"),
+        ({"model": None}, 400, "missing_required_parameter", "model"),
+        ({"model": "gpt-image-1"}, 404, "model_not_found", None),
+        ({"model": "dall-e-3"}, 404, "model_not_found", None),
+        ({"quality": "xhigh"}, 400, "invalid_value", "quality"),
+        ({"quality": "hd"}, 400, "invalid_value", "quality"),
+        ({"n": 11}, 400, "invalid_value", "n"),
+        ({"output_format": "gif"}, 400, "invalid_value", "output_format"),
+    ],
+)
+def test_undocumented_image_requests_are_refused(
+    fake: FakeOpenAI, extra: dict[str, Any], status: int, code: str, param: str | None
+) -> None:
+    body = {"model": "gpt-image-2", "prompt": "p", "size": "1024x1024", **extra}
+    body = {k: v for k, v in body.items() if v is not None}
+
+    answer = httpx.post(
+        f"{fake.base_url}/images/generations",
+        json=body,
+        headers={"Authorization": "Bearer sk-local"},
+        timeout=10,
+    )
+
+    assert answer.status_code == status, answer.text
+    error = answer.json()["error"]
+    assert (error["code"], error.get("param")) == (code, param)
+
+
+async def test_quality_xhigh_is_documented_for_the_2_5_models_only(fake: FakeOpenAI) -> None:
+    result = await images_generate(
+        fake, model="gpt-image-2.5-sunburst", prompt="p", size="1024x1024", quality="xhigh"
+    )
+
+    assert result.quality == "xhigh"
+
+
 @pytest.mark.parametrize("size", ["3840x2160", "2160x3840", "720x2160", "auto"])
 async def test_valid_edge_sizes_are_accepted(fake: FakeOpenAI, size: str) -> None:
     result = await images_generate(fake, model="gpt-image-2", prompt="p", size=size)

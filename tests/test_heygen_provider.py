@@ -1,4 +1,9 @@
-"""The HeyGen provider against a faithful local fake of HeyGen's v3 API (real uvicorn, real HTTP)."""
+"""The HeyGen provider against the strict local fake of HeyGen's v3 API, edition 2026-07-21.
+
+Real uvicorn, real HTTP. Every test ends by checking that the fake refused no request as
+undocumented (the autouse ``no_refused_requests``), so each one also proves the client sends
+only what the edition documents.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from PIL import Image
 
 from tests.fakes.heygen_server import (
     DEFAULT_LOOKS,
+    DEFAULT_VOICES,
     FakeHeyGen,
     FakeMedia,
     Fault,
@@ -21,12 +27,14 @@ from tests.fakes.heygen_server import (
 )
 from tests.media_probe import ffprobe, video_stream
 from tools.avatars import Avatar, avatar_preview_svg
+from tools.jobs import VIDEO_RESOLUTIONS, parse_resolution
 from tools.video_providers import (
     HeyGenProvider,
     RetryPolicy,
     VideoProviderError,
     VideoRenderRequest,
 )
+from tools.video_providers._heygen_edition import CREATE_VIDEO_FIELDS
 
 REQUEST = VideoRenderRequest(
     key="job-heygen-0001",
@@ -48,21 +56,17 @@ class Crash(Exception):
 
 
 @pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> FakeMedia:
-    return make_fake_media(tmp_path_factory.mktemp("fake-heygen-media"))
-
-
-@pytest.fixture(scope="module")
-def server(media: FakeMedia) -> Iterator[FakeHeyGen]:
-    with FakeHeyGen(media) as running:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeHeyGen]:
+    with FakeHeyGen(tmp_path_factory.mktemp("fake-heygen-media")) as running:
         yield running
 
 
 @pytest.fixture
-def fake(server: FakeHeyGen) -> FakeHeyGen:
-    """The module's fake, reset: no videos, no recorded requests, default script and media."""
+def fake(server: FakeHeyGen) -> Iterator[FakeHeyGen]:
+    """The module's fake, reset; afterwards, no request may have been refused as invalid."""
     server.reset()
-    return server
+    yield server
+    assert [r for _, r in server.refusals if r.status == 400] == []
 
 
 @pytest.fixture
@@ -90,7 +94,7 @@ def ffprobe_video(path: Path) -> tuple[dict[str, Any], float]:
 
 
 async def test_render_happyPath_submitsPollsAndDownloadsPlayableFiles(
-    fake: FakeHeyGen, provider: HeyGenProvider, media: FakeMedia, tmp_path: Path
+    fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
 ) -> None:
     # Arrange
     percents: list[int] = []
@@ -115,7 +119,8 @@ async def test_render_happyPath_submitsPollsAndDownloadsPlayableFiles(
     assert all(part in body["script"] for part in (REQUEST.hook, *REQUEST.body, REQUEST.cta))
     assert (body["resolution"], body["aspect_ratio"]) == ("1080p", "9:16")
     assert body["callback_id"] == REQUEST.key and body["title"] == "Loss Aversion"
-    assert "voice_id" not in body, "v3 falls back to the avatar's default voice"
+    assert body["voice_id"] == DEFAULT_LOOKS[1]["default_voice_id"], "always sent"
+    assert set(body) <= set(CREATE_VIDEO_FIELDS)
     assert create.headers["idempotency-key"] == REQUEST.key
     assert all(r.headers["x-api-key"] == fake.api_key for r in fake.calls("GET", "/v3/"))
     files = fake.calls("GET", "/files/")
@@ -124,17 +129,18 @@ async def test_render_happyPath_submitsPollsAndDownloadsPlayableFiles(
     assert fake.submissions == 1 and submitted == [video.provider_job_id]
     assert video.provider_job_id in fake.videos
     assert video.path == tmp_path / "out" / f"{REQUEST.key}.mp4"
-    assert video.path.read_bytes() == media.video
     stream, duration = ffprobe_video(video.path)
     assert stream["codec_name"] == "h264"
-    assert (stream["width"], stream["height"]) == (media.width, media.height)
-    assert (video.width, video.height) == (media.width, media.height)
+    assert (stream["width"], stream["height"]) == (1080, 1920) == (video.width, video.height)
+    assert (video.voice_id, video.voice_source) == (body["voice_id"], "avatar_default")
+    assert video.reframed_from is None
     assert video.duration_s == pytest.approx(duration, abs=0.1)
     with Image.open(video.thumbnail_path) as thumb:
         assert thumb.format == "JPEG"
     assert (video.provider, video.offline) == ("heygen", False)
     assert percents[0] == 0 and percents[-1] == 100 and percents == sorted(set(percents))
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    assert [r.path for r in fake.calls("GET", "/v3/voices")] == [], "the look has a voice"
 
 
 async def test_render_whenRateLimitedAndServerErrors_thenRetriesAndSubmitsOnce(
@@ -195,6 +201,7 @@ async def test_render_whenApiKeyIsWrong_thenNonRetryableAuthErrorWithoutRetrying
         assert (error.code, error.retryable, error.status) == ("provider_auth_failed", False, 401)
         assert "HEYGEN_API_KEY" in error.message
     assert len(fake.requests) == 2, "a wrong key is never retried"
+    assert not fake.calls("POST", "/v3/videos"), "refused on the look lookup, before paying"
     assert fake.submissions == 0 and not list(tmp_path.iterdir())
 
 
@@ -262,7 +269,7 @@ async def test_render_whenResumedJobIsUnknown_thenNotFoundError(
     assert (caught.value.code, caught.value.retryable) == ("provider_job_not_found", False)
 
 
-async def test_render_whenAvatarUnknown_thenRejectedWithProviderMessage(
+async def test_render_whenAvatarUnknown_thenRefusedBeforeAnyPaidCall(
     fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
 ) -> None:
     request = replace(REQUEST, avatar_id="avatar-female-45")
@@ -270,20 +277,20 @@ async def test_render_whenAvatarUnknown_thenRejectedWithProviderMessage(
     with pytest.raises(VideoProviderError) as caught:
         await provider.render(request, tmp_path)
 
-    assert (caught.value.code, caught.value.retryable) == ("provider_rejected_request", False)
-    assert "avatar-female-45" in caught.value.message and "avatar_not_found" in caught.value.message
-    assert len(fake.calls("POST", "/v3/videos")) == 1
+    assert (caught.value.code, caught.value.retryable) == ("provider_avatar_not_found", False)
+    assert "avatar-female-45" in caught.value.message
+    assert fake.calls("GET", "/v3/avatars/looks/avatar-female-45")
+    assert not fake.calls("POST", "/v3/videos")
 
 
 async def test_render_whenNoAvatarChosen_thenFirstLookWithItsDefaultVoice(
     fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
 ) -> None:
-    await provider.render(replace(REQUEST, avatar_id=None, width=1080, height=1080), tmp_path)
+    video = await provider.render(replace(REQUEST, avatar_id=None), tmp_path)
 
     body = json.loads(fake.calls("POST", "/v3/videos")[0].body)
     assert body["avatar_id"] == DEFAULT_LOOKS[0]["id"]
-    assert body["voice_id"] == DEFAULT_LOOKS[0]["default_voice_id"]
-    assert (body["aspect_ratio"], body["resolution"]) == ("1:1", "1080p")
+    assert body["voice_id"] == DEFAULT_LOOKS[0]["default_voice_id"] == video.voice_id
 
 
 async def test_render_whenNoThumbnailUrl_thenStillCutFromTheVideo(
@@ -295,13 +302,13 @@ async def test_render_whenNoThumbnailUrl_thenStillCutFromTheVideo(
 
     with Image.open(video.thumbnail_path) as thumb:
         assert thumb.format == "JPEG"
-        assert thumb.size == (fake.media.width, fake.media.height)
+        assert thumb.size == (1080, 1920)
 
 
 async def test_render_whenFileIsNotAVideo_thenBadMediaAndNothingKept(
     fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
 ) -> None:
-    fake.media = replace(fake.media, video=b"<html>Access Denied</html>")
+    fake.script.media = FakeMedia(b"<html>Access Denied</html>", b"", 1.0, 1080, 1920)
 
     with pytest.raises(VideoProviderError) as caught:
         await provider.render(REQUEST, tmp_path)
@@ -335,12 +342,13 @@ async def test_list_avatars_mapsLooksToPresenters(provider: HeyGenProvider) -> N
     avatars = await provider.list_avatars()
 
     assert [a.id for a in avatars] == [look["id"] for look in DEFAULT_LOOKS]
-    abigail, brandon, twin = avatars
+    abigail, brandon, daisy, twin = avatars
     assert isinstance(abigail, Avatar) and abigail.provider == "heygen"
     assert (abigail.name, abigail.gender) == ("Abigail Office Front", "Female")
     assert abigail.style == "Studio avatar, business, professional"
     assert abigail.preview_image_url == DEFAULT_LOOKS[0]["preview_image_url"]
     assert brandon.default_voice_id == DEFAULT_LOOKS[1]["default_voice_id"]
+    assert daisy.default_voice_id is None and twin.default_voice_id is None
     assert (twin.gender, twin.preview_image_url, twin.initials) == ("Unspecified", None, "MD")
     assert abigail.color.startswith("#") and "Abigail" in avatar_preview_svg(abigail)
 
@@ -409,3 +417,151 @@ async def test_webhook_whenNotSignedBySecret_thenRejected(
         provider.verify_webhook(body, headers)
 
     assert (caught.value.code, caught.value.retryable) == (code, False)
+
+
+@pytest.mark.parametrize("resolution", VIDEO_RESOLUTIONS)
+async def test_render_everyOfferedSize_thenAFileOfExactlyThatSizeWithNoReframe(
+    fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path, resolution: str
+) -> None:
+    width, height = parse_resolution(resolution)
+
+    video = await provider.render(replace(REQUEST, width=width, height=height), tmp_path)
+
+    stream, _ = ffprobe_video(video.path)
+    assert (stream["width"], stream["height"]) == (width, height)
+    assert video.reframed_from is None
+    body = json.loads(fake.calls("POST", "/v3/videos")[0].body)
+    expected = {"1080x1920": "9:16", "1080x1080": "1:1", "1920x1080": "16:9"}[resolution]
+    assert (body["aspect_ratio"], body["resolution"]) == (expected, "1080p")
+
+
+async def test_render_whenRatioNotInTheEdition_thenNearestRatioCentreCroppedToTheSize(
+    fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
+) -> None:
+    # 1200x628 (1.91:1, a link-ad size) is none of the edition's ratios: 16:9 is nearest, and
+    # 720p (1280x720) is the smallest tier that covers it, so the crop only scales down.
+    video = await provider.render(replace(REQUEST, width=1200, height=628), tmp_path)
+
+    body = json.loads(fake.calls("POST", "/v3/videos")[0].body)
+    assert (body["aspect_ratio"], body["resolution"]) == ("16:9", "720p")
+    stream, _ = ffprobe_video(video.path)
+    assert (stream["width"], stream["height"]) == (1200, 628) == (video.width, video.height)
+    assert video.reframed_from == "1280x720"
+    assert [s["codec_type"] for s in ffprobe(video.path)["streams"]] == ["video", "audio"]
+    with Image.open(video.thumbnail_path) as thumb:
+        assert thumb.size == (1200, 628)
+
+
+async def test_render_whenHeyGenDeliversAnotherFrame_thenReframedAndSaidSo(
+    fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
+) -> None:
+    fake.script.media = make_fake_media(tmp_path / "media", width=320, height=320)
+
+    video = await provider.render(REQUEST, tmp_path / "out")
+
+    stream, _ = ffprobe_video(video.path)
+    assert (stream["width"], stream["height"]) == (1080, 1920)
+    assert video.reframed_from == "320x320"
+
+
+async def test_render_whenLookHasNoDefaultVoice_thenAVoiceFromTheListForItsGender(
+    fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
+) -> None:
+    daisy = replace(REQUEST, avatar_id="Daisy_studio_nodefault")
+
+    first = await provider.render(daisy, tmp_path / "a")
+    second = await provider.render(replace(daisy, key="job-heygen-0002"), tmp_path / "b")
+
+    english_female = [
+        v["voice_id"]
+        for v in DEFAULT_VOICES
+        if (v["language"], v["gender"]) == ("English", "female")
+    ]
+    assert first.voice_id == english_female[0] and first.voice_source == "voice_list"
+    assert second.voice_id == first.voice_id
+    (listing,) = fake.calls("GET", "/v3/voices")  # cached like the avatar list
+    assert listing.query == {
+        "type": "public",
+        "language": "English",
+        "gender": "female",
+        "limit": "100",
+    }
+    bodies = [json.loads(p.body) for p in fake.calls("POST", "/v3/videos")]
+    assert [b["voice_id"] for b in bodies] == [first.voice_id] * 2
+
+
+async def test_render_whenLookHasNoGenderNorVoice_thenAnyVoiceOfTheLanguage(
+    fake: FakeHeyGen, provider: HeyGenProvider, tmp_path: Path
+) -> None:
+    video = await provider.render(replace(REQUEST, avatar_id="lk_my_twin_01"), tmp_path)
+
+    assert video.voice_id == DEFAULT_VOICES[0]["voice_id"]
+    assert "gender" not in fake.calls("GET", "/v3/voices")[0].query
+
+
+async def test_render_whenNoVoiceCanBeFound_thenClearErrorBeforeAnyPaidCall(
+    fake: FakeHeyGen, tmp_path: Path
+) -> None:
+    request = replace(REQUEST, avatar_id="Daisy_studio_nodefault")
+
+    async with make_provider(fake, voice_language="Klingon") as provider:
+        with pytest.raises(VideoProviderError) as caught:
+            await provider.render(request, tmp_path)
+
+    assert (caught.value.code, caught.value.retryable) == ("provider_no_voice", False)
+    assert "HEYGEN_VOICE_ID" in caught.value.message and "Klingon" in caught.value.message
+    assert fake.calls("GET", "/v3/voices") and not fake.calls("POST", "/v3/videos")
+
+
+@pytest.mark.parametrize(
+    ("configured", "picked", "expected", "source"),
+    [
+        (
+            "73c0b6a2e29d4d38aca41454bf58c955",
+            None,
+            "73c0b6a2e29d4d38aca41454bf58c955",
+            "configured",
+        ),
+        (
+            "73c0b6a2e29d4d38aca41454bf58c955",
+            "f38a635bee7a4d1f9b0a654a31d050d2",
+            "f38a635bee7a4d1f9b0a654a31d050d2",
+            "request",
+        ),
+    ],
+)
+async def test_render_voiceOrder_userThenConfiguredBeforeTheLookDefault(
+    fake: FakeHeyGen,
+    tmp_path: Path,
+    configured: str,
+    picked: str | None,
+    expected: str,
+    source: str,
+) -> None:
+    async with make_provider(fake, voice_id=configured) as provider:
+        video = await provider.render(replace(REQUEST, voice_id=picked), tmp_path)
+
+    assert (video.voice_id, video.voice_source) == (expected, source)
+    assert json.loads(fake.calls("POST", "/v3/videos")[0].body)["voice_id"] == expected
+    assert not fake.calls("GET", "/v3/voices")
+
+
+async def test_render_whenResumedAndTheLookIsGone_thenThePaidRenderStillFinishes(
+    fake: FakeHeyGen, tmp_path: Path
+) -> None:
+    stored: list[str] = []
+
+    async def persist_then_crash(video_id: str) -> None:
+        stored.append(video_id)
+        raise Crash
+
+    async with make_provider(fake) as first:
+        with pytest.raises(Crash):
+            await first.render(REQUEST, tmp_path, on_submitted=persist_then_crash)
+    fake.script.looks = tuple(x for x in DEFAULT_LOOKS if x["id"] != REQUEST.avatar_id)
+
+    async with make_provider(fake) as restarted:
+        video = await restarted.render(REQUEST, tmp_path, provider_job_id=stored[0])
+
+    assert video.provider_job_id == stored[0] and video.path.is_file()
+    assert fake.submissions == 1 and video.voice_id is None

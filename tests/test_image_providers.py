@@ -27,6 +27,7 @@ from tests.fakes import (
     running_fake_openai,
     scripted,
 )
+from tools.http_retry import RetryPolicy
 from tools.image_providers import (
     DEFAULT_IMAGE_MODEL,
     GeneratedImage,
@@ -91,6 +92,11 @@ def provider_for(fake: FakeOpenAI, **overrides: Any) -> OpenAIImageProvider:
         "max_retries": 0,
     }
     options.update(overrides)
+    # The shared retry policy with test-sized backoff (production: 0.5 s → 8 s).
+    options.setdefault(
+        "retry",
+        RetryPolicy(attempts=options["max_retries"] + 1, base_delay_s=0.01, max_delay_s=0.02),
+    )
     return OpenAIImageProvider(**options)
 
 
@@ -205,6 +211,23 @@ def test_default_model_is_a_current_flexible_size_model() -> None:
 )
 def test_plan_generation_size(model: str, size: tuple[int, int], expected: str) -> None:
     assert plan_generation_size(model, *size) == expected
+
+
+async def test_one_pooled_client_serves_every_image_and_sends_only_documented_fields(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    provider = provider_for(fake, quality="low")
+    try:
+        for n in range(3):
+            await provider.generate(make_request(idempotency_key=f"img-pool-{n}"), tmp_path)
+    finally:
+        await provider.aclose()
+
+    images = [r for r in fake.requests if r.path == IMAGES]
+    assert len(images) == 3
+    assert len({r.client for r in images}) == 1, "each image opened a new connection"
+    for request in images:  # openai-python 3.54.0 ImageGenerateParams, GPT image subset
+        assert set(request.body) == {"model", "prompt", "size", "n", "quality"}
 
 
 async def test_fixed_size_model_is_cropped_to_the_placement(

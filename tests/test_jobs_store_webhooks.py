@@ -13,8 +13,9 @@ import pytest
 
 from server.jobs import JobStore, WebhookPolicy, deliver, open_job_store, sign, verify_signature
 from tests.fakes.webhook_receiver import WebhookReceiver
+from tools.http_retry import RetryPolicy
 
-FAST = WebhookPolicy(attempts=3, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5)
+FAST = WebhookPolicy(RetryPolicy(attempts=3, base_delay_s=0.01, max_delay_s=0.05), timeout_s=5)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from tools.video_providers import (
     VideoProvider,
     VideoProviderError,
     VideoRenderRequest,
+    heygen_from_env,
     provider_from_env,
 )
 
@@ -222,6 +223,7 @@ async def test_provider_from_env_whenKey_thenHeyGenConfigured() -> None:
         "HEYGEN_RENDER_TIMEOUT_S": "600",
         "HEYGEN_AVATAR_ID": "Abigail",
         "HEYGEN_WEBHOOK_SECRET": "whsec_x",
+        "HEYGEN_VOICE_LANGUAGE": "French",
     }
 
     provider = provider_from_env(env)
@@ -231,7 +233,10 @@ async def test_provider_from_env_whenKey_thenHeyGenConfigured() -> None:
     assert (provider.poll_interval_s, provider.render_timeout_s) == (2.5, 600.0)
     assert (provider.default_avatar_id, provider.webhook_secret) == ("Abigail", "whsec_x")
     assert provider.voice_id is None and provider.callback_url is None
+    assert provider.catalog.voice_language == "French"
     await provider.aclose()
+    async with heygen_from_env({"HEYGEN_API_KEY": "k"}) as default:
+        assert default.catalog.voice_language == "English"
 
 
 async def test_provider_from_env_readsProcessEnvironment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,6 +61,7 @@ class MediaJobRequest(_Wire):
     call_to_action: str
     resolution: str
     avatar_id: str | None = None
+    voice_id: str | None = None
     estimated_seconds: int = Field(ge=1)
 
 

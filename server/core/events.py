@@ -56,6 +56,8 @@ class EventType:
     IMAGE_GENERATED: Final = "ImageGenerated"
     IMAGE_FAILED: Final = "ImageFailed"
     THEME_SWITCHED: Final = "ThemeSwitched"
+    CLARIFICATION_ASKED: Final = "ClarificationAsked"
+    """A reply that picked no option and gave no usable hint: the choice stays open."""
 
 
 def event_id(thread_id: str, *parts: object) -> str:

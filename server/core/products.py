@@ -21,6 +21,8 @@ from typing import Literal
 
 import aiosqlite
 
+from server.core.errors import invalid, not_found
+from server.core.migrations import migrate_connection
 from server.core.persistence import connect_sqlite
 from tools.catalog import DEMO_PRODUCTS, find_product
 from tools.creative.models import ProductInfo
@@ -30,19 +32,10 @@ __all__ = [
     "ProductSource",
     "ProductStore",
     "open_product_store",
+    "resolve_product",
 ]
 
 ProductSource = Literal["demo", "custom"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS products (
-    id TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    data TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS products_by_user ON products (user_id);
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +54,8 @@ class ProductStore:
         self._write_lock = asyncio.Lock()
 
     async def setup(self) -> None:
-        """Create the table if this database has none yet."""
-        await self._conn.executescript(_SCHEMA)
-        await self._conn.commit()
+        """Migrate the file's schema (``server.core.migrations``); safe on every start."""
+        await migrate_connection(self._conn)
 
     async def add(self, user_id: str, product: ProductInfo) -> ProductInfo:
         """Store a new product for ``user_id`` under a fresh ``prod-<hex>`` id and return it."""
@@ -141,3 +133,35 @@ async def open_product_store(
         yield store
     finally:
         await conn.close()
+
+
+async def resolve_product(
+    store: ProductStore, user_id: str, product_id: str | None, text: str | None
+) -> tuple[str | None, ProductInfo]:
+    """A conversation's product: an id, a catalog name, else the text describes a new one.
+
+    ``"Aurora Cold Brew: a coffee concentrate for busy mornings"`` is a product named before the
+    colon and described after it; the id is None for a product described in the conversation.
+
+    Raises:
+        ApiError: 404 for an unknown id, 422 when neither an id nor a description is given.
+    """
+    if product_id:
+        found = await store.find(user_id, product_id)
+        if found is None:
+            raise not_found("product", product_id)
+        return product_id, found
+    query = (text or "").strip()
+    if not query:
+        raise invalid(
+            "name the product: a catalog id ('1') or a description "
+            "('Aurora Cold Brew: a coffee concentrate for busy mornings')"
+        )
+    found = await store.find(user_id, query)
+    if found is not None:
+        return query, found
+    for demo in DEMO_PRODUCTS:
+        if demo.name.casefold() == query.casefold():
+            return demo.id, demo
+    name, _, description = query.partition(":")
+    return None, ProductInfo(name=name.strip()[:200], description=description.strip() or query)

@@ -1,17 +1,17 @@
 """Runs: background tasks that stream a graph into the event log, one at a time per thread.
 
-A run is never the HTTP request (design.md invariant 3): the request appends the user's message,
-submits a run and reads the log; a client that disconnects only stops reading. LangGraph does not
-guard a thread against two concurrent resumes (invariant 4), so the manager serialises runs per
-thread: a second submission is refused (409) or queued when the caller asks to enqueue. Runs left
-unfinished by a crash are finished at start-up from their checkpoint under the same run id, and
-because event ids derive from LangGraph task ids, no event is recorded twice.
+A run is never the HTTP request (design.md invariant 3): a command records the user's message,
+submits a run and the adapter reads the log; a client that disconnects only stops reading.
+LangGraph does not guard a thread against two concurrent resumes (invariant 4), so the manager
+serialises runs per thread. A command first *reserves* the thread (``RunManager.reserve``) —
+before it reads state or records anything — so of fifty concurrent messages exactly one is
+recorded and run and the others are refused with nothing recorded (invariant 12); a caller that
+asks to enqueue gets a place in the thread's queue instead.
 
-Each run names its graph: ``ad_workflow`` (Ad Forge sessions, guided ChatKit threads) or
-``ad_assistant`` (ChatKit threads); a thread always runs the same one, since both share the
-checkpointer and one graph cannot read the other's checkpoints. Checkpoints carry the run id in
-their metadata (``RUN_ID_KEY``), which is how a ChatKit retry finds where a message's run began
-and forks from there (``RunRequest.checkpoint_id``).
+Runs left unfinished — by a crash, or by a graceful stop (SIGTERM, Ctrl-C), which leaves them
+unfinished on purpose — are finished at the next start-up from their checkpoints under the same
+run id (``recover``); only an explicit cancel cancels. Event ids derive from LangGraph task ids,
+so no event is recorded twice. How one run executes is ``server.core.executor``.
 """
 
 from __future__ import annotations
@@ -20,42 +20,24 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command, StreamMode
 
-from graph.context import Context
-from graph.structured import CreativeGenerationError
 from server.core.eventlog import EventStore, NewEvent
 from server.core.events import EventType, event
-from server.core.translate import RunTranslator, message_id_for
+from server.core.recorded import RUN_ID_KEY
 
-__all__ = ["RUN_ID_KEY", "RunManager", "RunRequest", "ThreadBusyError"]
+__all__ = ["RUN_ID_KEY", "Multitask", "Reservation", "RunManager", "RunRequest", "ThreadBusyError"]
 
 log = logging.getLogger(__name__)
 
-RunKind = Literal["start", "resume", "continue", "recover", "theme"]
-_TERMINAL = (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED)
-RUN_ID_KEY = "adforge_run_id"
-"""Checkpoint metadata key holding the id of the run that wrote the checkpoint."""
-_TOKEN_STREAMING = frozenset({"ad_assistant"})
-"""Graphs whose model output is text for the user, streamed token by token (``messages`` mode);
-the workflow's model calls return structured JSON that only its finished steps show."""
-
-
-def _theme_of(request: RunRequest) -> str | None:
-    """The theme a ``theme`` run switches to (also when it is recovered after a crash)."""
-    payload = request.payload or {}
-    if request.kind == "recover" and payload.get("original") == "theme":
-        payload = payload.get("payload") or {}
-    elif request.kind != "theme":
-        return None
-    theme = payload.get("theme")
-    return str(theme) if theme else None
+RunKind = Literal["start", "resume", "continue", "recover", "theme", "reply"]
+Multitask = Literal["reject", "enqueue"]
+TERMINAL = (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED)
 
 
 class ThreadBusyError(RuntimeError):
@@ -90,11 +72,26 @@ class RunRequest:
     """Run from this checkpoint instead of the thread's latest: a fork (ChatKit retry)."""
 
 
+@dataclass
+class Reservation:
+    """A command's hold on a thread, taken before it reads state or records anything.
+
+    ``now`` is True when the command has the thread to itself (it may read the current step and
+    its run starts as soon as the thread is free); False when it was enqueued behind another run,
+    whose outcome it must read when its own run starts (``RunRequest.prepare``).
+    """
+
+    thread_id: str
+    now: bool
+    submitted: bool = False
+
+
 AfterRun = Callable[[RunRequest], Awaitable[None]]
+Executor = Callable[["RunManager", RunRequest], Awaitable[None]]
 
 
 class RunManager:
-    """Starts, queues, cancels and recovers runs of ``ad_workflow`` and ``ad_assistant``."""
+    """Reserves threads, starts, queues, cancels and recovers runs of the graphs."""
 
     def __init__(
         self,
@@ -111,10 +108,15 @@ class RunManager:
         self.graphs = {"ad_workflow": graph, **(graphs or {})}
         self.model = model
         self.after_run = after_run
+        self.stopping = False
+        """Set by ``shutdown``: runs stopped now are left unfinished, to be recovered."""
+        self.cancelled: set[str] = set()
+        """Runs an explicit cancel stopped (the only way a run is recorded as cancelled)."""
         self._active: dict[str, tuple[RunRequest, asyncio.Task[None]]] = {}
         self._queued: dict[str, deque[RunRequest]] = {}
+        self._reserved: set[str] = set()
         self._runs: dict[str, RunRequest] = {}
-        self._cancelled: set[str] = set()
+        """Runs not yet finished, by id (finished ones are dropped: bounded bookkeeping)."""
 
     def active_run(self, thread_id: str) -> str | None:
         """The id of the run executing on this thread, if any."""
@@ -122,37 +124,88 @@ class RunManager:
         return entry[0].run_id if entry else None
 
     def busy(self, thread_id: str) -> bool:
-        """True while a run executes or waits in the thread's queue.
+        """True while a run executes, waits in the thread's queue, or a command holds the thread.
 
         A run whose graph has finished and that is only appending its closing events is not
         busy: a client that has just read ``ai_response_complete`` may answer at once, and its
         run is queued behind those last appends instead of being refused.
         """
         entry = self._active.get(thread_id)
-        return (entry is not None and not entry[0].closing) or bool(self._queued.get(thread_id))
+        return (
+            (entry is not None and not entry[0].closing)
+            or bool(self._queued.get(thread_id))
+            or thread_id in self._reserved
+        )
+
+    def hold(self, thread_id: str, multitask: Multitask = "reject") -> Reservation:
+        """Hold ``thread_id`` for one command; refuse at once when it is busy and may not queue.
+
+        Nothing awaits between the check and the hold, so two commands can never both hold a
+        thread. Pair with ``release`` (``reserve`` does both): by then the command has submitted
+        its run (which keeps the thread busy) or recorded nothing.
+
+        Raises:
+            ThreadBusyError: the thread is busy and ``multitask`` is ``reject``.
+        """
+        if self.busy(thread_id):
+            if multitask == "reject":
+                raise ThreadBusyError(thread_id, self.active_run(thread_id) or "a queued run")
+            return Reservation(thread_id, now=False)
+        self._reserved.add(thread_id)
+        return Reservation(thread_id, now=True)
+
+    def release(self, reservation: Reservation) -> None:
+        """End a hold (idempotent); a run enqueued meanwhile starts if ours was never submitted."""
+        if reservation.now and reservation.thread_id in self._reserved:
+            self._reserved.discard(reservation.thread_id)
+            if not reservation.submitted:
+                self._start_next(reservation.thread_id)
+
+    @asynccontextmanager
+    async def reserve(
+        self, thread_id: str, multitask: Multitask = "reject"
+    ) -> AsyncIterator[Reservation]:
+        """``hold`` for the duration of the block, then ``release``."""
+        reservation = self.hold(thread_id, multitask)
+        try:
+            yield reservation
+        finally:
+            self.release(reservation)
 
     def submit(
-        self, request: RunRequest, *, multitask: Literal["reject", "enqueue"] = "reject"
+        self,
+        request: RunRequest,
+        *,
+        multitask: Multitask = "reject",
+        reservation: Reservation | None = None,
     ) -> RunRequest:
         """Start ``request`` now, queue it behind the active run, or refuse it."""
         if request.graph not in self.graphs:
             raise ValueError(f"unknown graph {request.graph!r}; known: {sorted(self.graphs)}")
-        self._runs[request.run_id] = request
-        if self.busy(request.thread_id):
+        thread_id = request.thread_id
+        held = reservation is not None and reservation.now and thread_id in self._reserved
+        if reservation is not None:
+            reservation.submitted = True
+        if not held and self.busy(thread_id):
             if multitask == "reject":
-                active = self.active_run(request.thread_id) or "a queued run"
-                raise ThreadBusyError(request.thread_id, active)
-            self._queued.setdefault(request.thread_id, deque()).append(request)
-            return request
-        if request.thread_id in self._active:  # closing: start right after its last appends
-            self._queued.setdefault(request.thread_id, deque()).append(request)
-            return request
-        self._start(request)
+                raise ThreadBusyError(thread_id, self.active_run(thread_id) or "a queued run")
+            self._queue(request)
+        elif thread_id in self._active:
+            self._queue(request)  # behind a closing run: it starts right after the last appends
+        else:
+            self._runs[request.run_id] = request
+            self._start(request)
         return request
 
+    def _queue(self, request: RunRequest) -> None:
+        self._runs[request.run_id] = request
+        self._queued.setdefault(request.thread_id, deque()).append(request)
+
     async def wait(self, run_id: str, timeout: float | None = None) -> None:
-        """Until the run has finished (completed, failed or cancelled)."""
-        await asyncio.wait_for(self._runs[run_id].done.wait(), timeout)
+        """Until the run has finished (completed, failed or cancelled); at once if it has."""
+        request = self._runs.get(run_id)
+        if request is not None:
+            await asyncio.wait_for(request.done.wait(), timeout)
 
     async def cancel(self, thread_id: str, run_id: str) -> bool:
         """Cancel a queued or running run by id; False when it is not (or no longer) running."""
@@ -160,39 +213,35 @@ class RunManager:
         for queued in list(queue):
             if queued.run_id == run_id:
                 queue.remove(queued)
-                await self.store.append(
-                    thread_id, [self._terminal(queued, EventType.RUN_CANCELLED, {})]
-                )
+                await self.store.append(thread_id, [terminal(queued, EventType.RUN_CANCELLED, {})])
+                self._runs.pop(run_id, None)
                 queued.done.set()
                 return True
         entry = self._active.get(thread_id)
         if entry is None or entry[0].run_id != run_id:
             return False
-        if run_id not in self._cancelled:
+        if run_id not in self.cancelled:
             # Once only: a second cancel would land in the run's own cleanup (LangGraph writing
             # its last checkpoint, the closing events) and could leave a SQLite transaction, and
             # its lock, open. ``Task.cancelling()`` cannot tell: LangGraph's task groups uncancel.
-            self._cancelled.add(run_id)
+            self.cancelled.add(run_id)
             entry[1].cancel()
         await asyncio.gather(entry[1], return_exceptions=True)
         return True
 
     async def shutdown(self) -> None:
-        """Stop accepting work; runs still executing are cancelled and finished at next start-up."""
+        """Stop accepting work; runs still executing stop unfinished and resume at next start."""
+        self.stopping = True
+        self._queued.clear()  # their RunStarted is not recorded yet: their messages re-plan
         tasks = [task for _, task in self._active.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def recover(self) -> int:
-        """Finish runs a crash interrupted: every RunStarted without a terminal event."""
-        started: dict[str, Any] = {}
-        for recorded in await self.store.read_all():
-            if recorded.type == EventType.RUN_STARTED:
-                started[recorded.data["runId"]] = recorded
-            elif recorded.type in _TERMINAL:
-                started.pop(str(recorded.data.get("runId", recorded.run_id)), None)
-        for recorded in started.values():
+        """Finish runs a crash or a graceful stop left: every RunStarted without a terminal."""
+        unfinished = await self.store.unfinished_runs(EventType.RUN_STARTED, TERMINAL)
+        for recorded in unfinished:
             d = recorded.data
             request = RunRequest(
                 thread_id=recorded.thread_id,
@@ -205,169 +254,41 @@ class RunManager:
                 graph=d.get("graph", "ad_workflow"),
                 checkpoint_id=d.get("checkpointId"),
             )
-            log.warning(
-                "recovering run %s of session %s after a crash", request.run_id, request.thread_id
-            )
+            log.warning("recovering run %s of session %s", request.run_id, request.thread_id)
             self.submit(request, multitask="enqueue")
-        return len(started)
+        return len(unfinished)
 
     # --- execution ------------------------------------------------------------------------------
 
     def _start(self, request: RunRequest) -> None:
-        task = asyncio.create_task(self._execute(request), name=f"adforge-run-{request.run_id}")
+        from server.core.executor import execute  # one run's steps; it imports this module
+
+        task = asyncio.create_task(execute(self, request), name=f"adforge-run-{request.run_id}")
         self._active[request.thread_id] = (request, task)
 
-    def _terminal(self, request: RunRequest, type_: str, data: dict[str, Any]) -> NewEvent:
-        return event(
-            request.thread_id,
-            type_,
-            {"runId": request.run_id, **data},
-            request.run_id,
-            run_id=request.run_id,
-        )
-
-    async def _graph_input(self, request: RunRequest, config: RunnableConfig) -> Any:
-        graph = self.graphs[request.graph]
-        if request.kind == "start":
-            return request.payload
-        if request.kind == "resume":
-            return Command(resume=request.payload)
-        if request.kind == "continue":  # after a cancelled or failed run: pick up where it stopped
-            return None
-        if request.kind == "theme":  # switch_theme: no graph step, only its event
-            return False
-        original = request.payload or {}
-        if original.get("original") == "theme":
-            return False
-        snapshot = await graph.aget_state(config)
-        last_run = (snapshot.metadata or {}).get(RUN_ID_KEY)
-        if original.get("original") == "start" and (
-            not snapshot.values or (last_run is not None and last_run != request.run_id)
-        ):  # the run never wrote a checkpoint: its input was never applied
-            return original.get("payload")
-        if original.get("original") == "resume" and any(
-            i.id == request.interrupt_id for i in snapshot.interrupts
-        ):
-            return Command(resume=original.get("payload"))
-        # ``next`` omits tasks whose writes were saved before the crash but whose step's
-        # checkpoint was not: those still need the graph to continue, so they count as work.
-        return None if snapshot.next or snapshot.tasks else False
-
-    async def _execute(self, request: RunRequest) -> None:
-        thread_id, run_id = request.thread_id, request.run_id
-        response_id = message_id_for(thread_id, run_id, "response")
-        translator = RunTranslator(thread_id, run_id, response_id, request.product_name)
-        graph = self.graphs[request.graph]
-        if request.kind == "recover" and request.checkpoint_id is not None:
-            # A fork (ChatKit retry) that crashed: redo it from the fork point unless it had
-            # already written a checkpoint of its own, then go on from the thread's head.
-            head = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-            if (head.metadata or {}).get(RUN_ID_KEY) == run_id:
-                request.checkpoint_id = None
-        configurable: dict[str, Any] = {"thread_id": thread_id}
-        if request.checkpoint_id is not None:
-            configurable["checkpoint_id"] = request.checkpoint_id
-        config: RunnableConfig = {
-            "configurable": configurable,
-            "metadata": {RUN_ID_KEY: run_id},
-        }
-        modes: list[StreamMode] = ["tasks", "custom"]
-        if request.graph in _TOKEN_STREAMING:
-            modes.append("messages")
-        refusal: Exception | None = None
-        if request.prepare is not None:
-            try:
-                await request.prepare()
-            except Exception as error:  # a queued message that no longer fits the step
-                refusal = error
-        started = {
-            "runId": run_id,
-            "kind": request.kind,
-            "payload": request.payload,
-            "userId": request.user_id,
-            "interruptId": request.interrupt_id,
-            "productName": request.product_name,
-            "graph": request.graph,
-            "checkpointId": request.checkpoint_id,
-        }
-        opening = [event(thread_id, EventType.RUN_STARTED, started, run_id, run_id=run_id)]
-        opening.append(
-            event(
-                thread_id,
-                EventType.RESPONSE_STARTED,
-                {"messageId": response_id},
-                run_id,
-                run_id=run_id,
-            )
-        )
-        closing: list[NewEvent] = []
-        try:
-            await self.store.append(thread_id, opening)
-            if refusal is not None:
-                raise refusal
-            payload = await self._graph_input(request, config)
-            if theme := _theme_of(request):
-                switched = {"theme": theme, "messageId": response_id}
-                await self.store.append(
-                    thread_id,
-                    [event(thread_id, EventType.THEME_SWITCHED, switched, run_id, run_id=run_id)],
-                )
-            if payload is not False:
-                async for part in graph.astream(
-                    payload,
-                    config,
-                    context=Context(model=self.model, user_id=request.user_id),
-                    stream_mode=modes,
-                    durability="sync",
-                    version="v2",
-                ):
-                    if events := translator.translate(dict(part)):
-                        await self.store.append(thread_id, events)
-            closing.append(self._terminal(request, EventType.RUN_COMPLETED, {}))
-        except asyncio.CancelledError:
-            closing.extend(translator.assistant.pending())  # keep the text streamed so far
-            closing.append(self._terminal(request, EventType.RUN_CANCELLED, {}))
-        except CreativeGenerationError as error:
-            closing.append(
-                self._failure(request, "ai_generation_error", str(error), retryable=True)
-            )
-        except Exception as error:
-            if error is refusal:
-                code = str(getattr(error, "code", "message_refused"))
-                closing.append(self._failure(request, code, str(error), retryable=False))
-            else:
-                log.exception("run %s of session %s failed", run_id, thread_id)
-                failure = f"{type(error).__name__}: {error}"
-                closing.append(self._failure(request, "run_failed", failure, retryable=True))
-        closing.append(
-            event(
-                thread_id,
-                EventType.RESPONSE_COMPLETED,
-                {"messageId": response_id},
-                run_id,
-                run_id=run_id,
-            )
-        )
-        request.closing = True
-        try:
-            await asyncio.shield(self.store.append(thread_id, closing))
-        finally:
-            self._finish(request)
-        if self.after_run is not None:
-            await self.after_run(request)  # media jobs the run asked for
-
-    def _failure(
-        self, request: RunRequest, code: str, message: str, *, retryable: bool
-    ) -> NewEvent:
-        error = {"code": code, "message": message, "retryable": retryable}
-        return self._terminal(request, EventType.RUN_FAILED, {"error": error})
-
-    def _finish(self, request: RunRequest) -> None:
-        self._active.pop(request.thread_id, None)
-        self._cancelled.discard(request.run_id)
-        request.done.set()
-        queue = self._queued.get(request.thread_id)
-        if queue:
+    def _start_next(self, thread_id: str) -> None:
+        queue = self._queued.get(thread_id)
+        if queue and thread_id not in self._active and thread_id not in self._reserved:
             self._start(queue.popleft())
-        elif queue is not None:
-            self._queued.pop(request.thread_id, None)
+        if queue is not None and not queue:
+            self._queued.pop(thread_id, None)
+
+    def finish(self, request: RunRequest) -> None:
+        """Bookkeeping once a run's last event is appended (or it stopped for a shutdown)."""
+        self._active.pop(request.thread_id, None)
+        self._runs.pop(request.run_id, None)
+        self.cancelled.discard(request.run_id)
+        request.done.set()
+        if not self.stopping:
+            self._start_next(request.thread_id)
+
+
+def terminal(request: RunRequest, type_: str, data: dict[str, Any]) -> NewEvent:
+    """The event that ends ``request`` (completed, failed or cancelled)."""
+    return event(
+        request.thread_id,
+        type_,
+        {"runId": request.run_id, **data},
+        request.run_id,
+        run_id=request.run_id,
+    )

@@ -13,7 +13,8 @@ from langgraph.graph.state import CompiledStateGraph
 from graph.assistant import build_assistant
 from graph.workflow import build_workflow
 from server.core.eventlog import EventStore, Projection, ProjectionRunner
-from server.core.persistence import open_checkpointer
+from server.core.migrations import migrate
+from server.core.persistence import ShieldedSqliteSaver, open_checkpointer
 from server.core.products import open_product_store
 from server.core.projections.gallery import AssetsProjection
 from server.core.projections.sessions import SessionsProjection
@@ -48,6 +49,8 @@ async def open_runtime(
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     timeout = settings.sqlite_busy_timeout_ms
+    # Once, before any store: a file from a newer AdForge is refused before anything touches it.
+    await migrate(settings.database_path, busy_timeout_ms=timeout)
     async with (
         open_checkpointer(settings.database_path, busy_timeout_ms=timeout) as saver,
         EventStore.open(settings.database_path, busy_timeout_ms=timeout) as store,
@@ -95,4 +98,5 @@ async def open_runtime(
         finally:
             await worker.shutdown()
             await runs.shutdown()
+            await ShieldedSqliteSaver.drain()
             await runner.stop()

@@ -90,7 +90,10 @@ class RunTranslator:
 
     def _from_update(self, task: str, node: str, update: dict[str, Any]) -> list[NewEvent]:
         events: list[NewEvent] = []
-        msg = message_id_for(self.thread_id, task)
+        # The turn's cards share the turn's messageId with ai_response_start/complete (the
+        # guide's Step 2); a text said inside the turn (the persona's impact) has its own.
+        msg = self.response_id
+        own = message_id_for(self.thread_id, task)
         reasoning = (update.get("reasoning") or {}).values()
         for lines in reasoning:
             if lines:
@@ -107,7 +110,7 @@ class RunTranslator:
             }
             events.append(self._event(EventType.PERSONAS_PROPOSED, data, task))
         if update.get("persona_impact"):
-            data = {"messageId": msg, "content": update["persona_impact"]}
+            data = {"messageId": own, "content": update["persona_impact"]}
             events.append(self._event(EventType.PERSONA_IMPACT_EXPLAINED, data, task))
         if "angles" in update:
             data = {

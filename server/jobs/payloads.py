@@ -54,7 +54,11 @@ def standalone_video_job(
 
 
 def video_result(job: MediaJobRequest, video: RenderedVideo) -> dict[str, Any]:
-    """The ``MediaResult`` of a rendered video, with URLs under ``/media/<thread>/``."""
+    """The ``MediaResult`` of a rendered video, with URLs under ``/media/<thread>/``.
+
+    ``voiceId``/``voiceSource`` name the voice the provider spoke with and why it was chosen;
+    ``reframedFrom`` is the provider's frame (``"WxH"``) when it was cropped to ``resolution``.
+    """
     url = f"/media/{job.thread_id}"
     return {
         "kind": "video",
@@ -66,6 +70,9 @@ def video_result(job: MediaJobRequest, video: RenderedVideo) -> dict[str, Any]:
         "jobId": job.job_id,
         "provider": video.provider,
         "offline": video.offline,
+        "voiceId": video.voice_id,
+        "voiceSource": video.voice_source,
+        "reframedFrom": video.reframed_from,
     }
 
 

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from server.core.migrations import migrate_connection
 from server.core.persistence import connect_sqlite
 
 __all__ = ["JobRecord", "JobStatus", "JobStore", "open_job_store"]
@@ -30,30 +31,6 @@ __all__ = ["JobRecord", "JobStatus", "JobStore", "open_job_store"]
 JobStatus = Literal["queued", "in_progress", "completed", "failed"]
 WebhookState = Literal["none", "pending", "delivered", "failed"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS media_jobs (
-    job_id TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    status TEXT NOT NULL,
-    progress INTEGER NOT NULL DEFAULT 0,
-    estimated_seconds INTEGER NOT NULL,
-    request TEXT,
-    result TEXT,
-    error TEXT,
-    provider TEXT,
-    provider_job_id TEXT,
-    callback_url TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    webhook_state TEXT NOT NULL DEFAULT 'none',
-    webhook_attempts INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS media_jobs_by_status ON media_jobs (status);
-CREATE INDEX IF NOT EXISTS media_jobs_by_session ON media_jobs (session_id);
-"""
 _COLUMNS = (
     "job_id, user_id, session_id, kind, status, progress, estimated_seconds, request, result,"
     " error, provider, provider_job_id, callback_url, attempts, webhook_state, webhook_attempts,"
@@ -128,9 +105,8 @@ class JobStore:
         self._lock = asyncio.Lock()
 
     async def setup(self) -> None:
-        """Create the table if this database has none yet."""
-        await self._conn.executescript(_SCHEMA)
-        await self._conn.commit()
+        """Migrate the file's schema (``server.core.migrations``); safe on every start."""
+        await migrate_connection(self._conn)
 
     async def _write(self, sql: str, params: tuple[Any, ...]) -> list[JobRecord]:
         async with self._lock:

@@ -8,8 +8,10 @@ The signature lets a receiver trust the body without trusting the network: with
 
 Signing the timestamp with the body (as Stripe and Slack do) lets a receiver refuse replays of an
 old delivery; ``verify_signature`` is the receiver's side, used by the tests and usable as-is.
-A delivery is retried on transport errors, 408, 429 and 5xx with exponential backoff; a 4xx
-other than those is final (the receiver refused the payload and will refuse it again).
+Retries follow the one outbound retry policy of :mod:`tools.http_retry` (the same statuses,
+backoff and ``Retry-After`` handling as the provider clients): transport errors, 408, 425, 429
+and 5xx are retried; any other 4xx is final (the receiver refused the payload and will refuse it
+again).
 """
 
 from __future__ import annotations
@@ -21,27 +23,29 @@ import json
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from server.jobs.store import JobRecord, JobStore
+from tools.http_retry import RetryPolicy
 
 __all__ = ["WebhookDispatcher", "WebhookPolicy", "deliver", "sign", "verify_signature"]
 
 log = logging.getLogger(__name__)
 
-_RETRYABLE = {408, 425, 429, 500, 502, 503, 504}
+
+def _patient() -> RetryPolicy:
+    # A receiver may be down for a deploy: six tries over about a minute and a half.
+    return RetryPolicy(attempts=6, base_delay_s=1.0, max_delay_s=60.0)
 
 
 @dataclass(frozen=True, slots=True)
 class WebhookPolicy:
-    """How hard to try: attempts, backoff and the per-request timeout."""
+    """How hard to try (the shared retry policy, patient by default) and the per-try timeout."""
 
-    attempts: int = 6
-    base_delay_s: float = 1.0
-    max_delay_s: float = 60.0
+    retry: RetryPolicy = field(default_factory=_patient)
     timeout_s: float = 10.0
 
 
@@ -80,31 +84,31 @@ async def deliver(
     receiver can drop a delivery it has already processed (a retry after a lost 200).
     """
     body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
-    for attempt in range(1, policy.attempts + 1):
+    attempts = 0
+
+    async def attempt() -> httpx.Response:
+        nonlocal attempts
+        attempts += 1
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "AdForge-Webhooks/1",
             "X-AdForge-Delivery": event_id,
         }
-        if secret:
+        if secret:  # signed per try: the timestamp is when this very try was sent
             timestamp = int(time.time())
             headers["X-AdForge-Timestamp"] = str(timestamp)
             headers["X-AdForge-Signature"] = sign(body, secret, timestamp)
-        try:
-            response = await client.post(
-                url, content=body, headers=headers, timeout=policy.timeout_s
-            )
-        except httpx.HTTPError as error:
-            log.warning("webhook %s attempt %d: %s", url, attempt, error)
-        else:
-            if response.status_code < 300:
-                return True, attempt
-            log.warning("webhook %s attempt %d: HTTP %d", url, attempt, response.status_code)
-            if response.status_code not in _RETRYABLE:
-                return False, attempt
-        if attempt < policy.attempts:
-            await asyncio.sleep(min(policy.max_delay_s, policy.base_delay_s * 2 ** (attempt - 1)))
-    return False, policy.attempts
+        return await client.post(url, content=body, headers=headers, timeout=policy.timeout_s)
+
+    try:
+        response = await policy.retry.call(attempt)
+    except httpx.HTTPError as error:
+        log.warning("webhook %s failed after %d attempt(s): %s", url, attempts, error)
+        return False, attempts
+    if response.status_code < 300:
+        return True, attempts
+    log.warning("webhook %s: HTTP %d after %d attempt(s)", url, response.status_code, attempts)
+    return False, attempts
 
 
 class WebhookDispatcher:

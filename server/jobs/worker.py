@@ -24,6 +24,7 @@ from typing import Any
 
 from server.core.eventlog import EventStore
 from server.core.events import EventType, event
+from server.core.faults import crash_point
 from server.core.runs import RunManager, RunRequest
 from server.jobs.payloads import image_result, job_error, standalone_video_job, video_result
 from server.jobs.store import JobRecord, JobStore
@@ -105,6 +106,9 @@ class JobWorker:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.webhooks.aclose()
         await self.video.aclose()
+        close_images = getattr(self.images, "aclose", None)  # providers with pooled clients
+        if close_images is not None:
+            await close_images()
 
     # --- intake ---------------------------------------------------------------------------------
 
@@ -326,6 +330,7 @@ class JobWorker:
         error: dict[str, Any] | None = None,
     ) -> None:
         finished = await self.jobs.finish(record.job_id, result=result, error=error)
+        crash_point("mid_job_completion")  # fault-injection tests: the row is done, not the thread
         await self._resume_if_waiting(finished)
         if finished.webhook_state == "pending":
             self.webhooks.wake()

@@ -1,12 +1,18 @@
 """Images API (`POST /v1/images/generations`) request validation and response bodies.
 
-Validation mirrors the documented gpt-image rules (see ads.md §6) so that code choosing
-sizes is tested against the same limits as production: gpt-image-1-family models accept
-only four sizes; gpt-image-2-family models accept any `WxH` with both sides divisible by
-16, an aspect ratio between 1:3 and 3:1 and at most 3840x2160. Other models (DALL·E) are
-not validated. The pictures are real files made with Pillow: a solid colour (stable per
-prompt) with a centred square in the inverse colour, so crop/resize code has something to
-check.
+Edition: the Images API as openai-python 3.54.0 documents it (`src/openai/types/
+image_generate_params.py` and `image_model.py`, generated from OpenAI's OpenAPI spec; the SDK
+version pinned in requirements.lock). Validation is strict: a parameter the edition does not
+list is refused (`unknown_parameter`), `model` is required ("Specify a model explicitly"), a
+retired model (`gpt-image-1`, shut down 2026-10-23; `dall-e-2`/`dall-e-3`, retired 2026-05-12)
+or an unknown one is `model_not_found`, enums are checked, and `response_format`/`style` ("Legacy
+… for retired image models. Unsupported for GPT image models") are refused. Sizes: the
+gpt-image-2 and 2.5 models listed as taking arbitrary sizes accept any `WxH` with both sides
+divisible by 16, an aspect ratio between 1:3 and 3:1 and at most 3840x2160; every other GPT
+image model (1.5, 1-mini, chatgpt-image-latest, the 2.6 line, whose rules are not documented)
+only the standard sizes and `auto`. The pictures are real files made with Pillow: a solid colour
+(stable per prompt) with a centred square in the inverse colour, so crop/resize code has
+something to check.
 """
 
 from __future__ import annotations
@@ -23,28 +29,86 @@ from PIL.PngImagePlugin import PngInfo
 
 from .openai_replies import FakeError, FakeImageReply, invalid_request
 
-FIXED_SIZE_MODELS = ("gpt-image-1", "chatgpt-image")
+FLEXIBLE_SIZE_MODELS = frozenset(
+    {
+        "gpt-image-2",
+        "gpt-image-2-2026-04-21",
+        "gpt-image-2.5-sunburst",
+        "gpt-image-2.5-sunburst-2026-09-08",
+        "gpt-image-2.5-flare",
+        "gpt-image-2.5-flare-2026-09-08",
+    }
+)
+FIXED_SIZE_MODELS = frozenset(
+    {
+        "gpt-image-1.5",
+        "gpt-image-1-mini",
+        "chatgpt-image-latest",
+        "gpt-image-2.6-sunburst",
+        "gpt-image-2.6-flare",
+    }
+)
 FIXED_SIZES = ("1024x1024", "1024x1536", "1536x1024", "auto")
-FLEXIBLE_SIZE_MODELS = ("gpt-image-2",)
+KNOWN_PARAMETERS = frozenset(
+    {
+        "prompt",
+        "background",
+        "complexity",
+        "frame_count",
+        "frame_duration_ms",
+        "model",
+        "moderation",
+        "n",
+        "output_compression",
+        "output_format",
+        "partial_images",
+        "quality",
+        "response_format",
+        "safety_identifier",
+        "size",
+        "stream",
+        "style",
+        "svg",
+        "user",
+    }
+)
+_LEGACY = ("response_format", "style")
+_EXTRA_QUALITIES = ("xhigh", "max")
 MAX_LONG_EDGE, MAX_SHORT_EDGE = 3840, 2160
 PROMPT_MAX_CHARS = 32000
 _FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
-_QUALITY_TOKENS_PER_MEGAPIXEL = {"low": 272, "medium": 1056, "high": 4160}
+_QUALITY_TOKENS_PER_MEGAPIXEL = {
+    "low": 272,
+    "medium": 1056,
+    "high": 4160,
+    "xhigh": 8320,
+    "max": 16640,
+}
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 
 
 def validate_image_request(body: dict[str, Any]) -> FakeError | None:
-    """Return the 400 OpenAI would send for this body, or None when it is acceptable."""
-    model = str(body.get("model") or "dall-e-2")
-    prompt = body.get("prompt")
-    if not isinstance(prompt, str) or not prompt:
+    """Return the error OpenAI would send for this body, or None when it is acceptable."""
+    unknown = sorted(set(body) - KNOWN_PARAMETERS) + [p for p in _LEGACY if p in body]
+    if unknown:
         return invalid_request(
-            "Missing required parameter: 'prompt'.",
-            param="prompt",
-            code="missing_required_parameter",
+            f"Unknown parameter: '{unknown[0]}'.", param=unknown[0], code="unknown_parameter"
         )
-    if not model.startswith(("gpt-image", "chatgpt-image")):
-        return None
+    for name in ("prompt", "model"):
+        if not isinstance(body.get(name), str) or not body[name]:
+            return invalid_request(
+                f"Missing required parameter: '{name}'.",
+                param=name,
+                code="missing_required_parameter",
+            )
+    model, prompt = str(body["model"]), str(body["prompt"])
+    if model not in FLEXIBLE_SIZE_MODELS | FIXED_SIZE_MODELS:
+        return FakeError(
+            404,
+            f"The model '{model}' does not exist or you do not have access to it.",
+            "invalid_request_error",
+            code="model_not_found",
+        )
     if len(prompt) > PROMPT_MAX_CHARS:
         return invalid_request(
             f"Invalid 'prompt': string too long. Expected a string with maximum length "
@@ -52,20 +116,24 @@ def validate_image_request(body: dict[str, Any]) -> FakeError | None:
             param="prompt",
             code="string_above_max_length",
         )
-    if "response_format" in body:
-        return invalid_request(
-            "Unknown parameter: 'response_format'.",
-            param="response_format",
-            code="unknown_parameter",
-        )
-    n = body.get("n", 1)
-    if not isinstance(n, int) or not 1 <= n <= 10:
-        return _invalid("n", n, "an integer between 1 and 10")
+    return _validate_values(model, body) or _validate_size(model, str(body.get("size", "auto")))
+
+
+def _validate_values(model: str, body: dict[str, Any]) -> FakeError | None:
+    for name, low, high in (("n", 1, 10), ("output_compression", 0, 100), ("partial_images", 0, 3)):
+        value = body.get(name, low)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            return _invalid(name, value, f"an integer between {low} and {high}")
+    qualities = ("low", "medium", "high", "auto")
+    if model.startswith("gpt-image-2.5-"):
+        qualities += _EXTRA_QUALITIES
     for name, allowed in (
         ("output_format", tuple(_FORMATS)),
-        ("quality", ("low", "medium", "high", "auto")),
+        ("quality", qualities),
         ("background", ("transparent", "opaque", "auto")),
         ("moderation", ("low", "auto")),
+        ("complexity", ("low", "medium", "high")),
+        ("stream", (False, True)),
     ):
         if name in body and body[name] not in allowed:
             return _invalid(name, body[name], "one of " + ", ".join(map(repr, allowed)))
@@ -75,15 +143,15 @@ def validate_image_request(body: dict[str, Any]) -> FakeError | None:
             param="background",
             code="invalid_value",
         )
-    return _validate_size(model, str(body.get("size", "auto")))
+    return None
 
 
 def _validate_size(model: str, size: str) -> FakeError | None:
-    if model.startswith(FIXED_SIZE_MODELS):
+    if model in FIXED_SIZE_MODELS:
         if size in FIXED_SIZES:
             return None
         return _invalid("size", size, "one of " + ", ".join(map(repr, FIXED_SIZES)))
-    if not model.startswith(FLEXIBLE_SIZE_MODELS) or size == "auto":
+    if size == "auto":
         return None
     match = _SIZE.match(size)
     if match is None:

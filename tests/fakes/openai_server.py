@@ -81,6 +81,8 @@ class RecordedRequest:
     headers: dict[str, str]
     body: Any
     """Decoded JSON body, None when empty, the raw text when it was not JSON."""
+    client: str | None = None
+    """``host:port`` the request came from: the same port again means a reused connection."""
 
 
 class FakeOpenAI(ServedFake):
@@ -254,8 +256,9 @@ async def _receive(fake: FakeOpenAI, request: Request) -> tuple[Any, Response | 
         bad_json = False
     except ValueError:
         body, bad_json = raw.decode("utf-8", "replace"), True
+    peer = f"{request.client.host}:{request.client.port}" if request.client else None
     fake.record(
-        RecordedRequest(request.method, request.url.path, dict(request.headers.items()), body)
+        RecordedRequest(request.method, request.url.path, dict(request.headers.items()), body, peer)
     )
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()

@@ -6,10 +6,18 @@ centre-crops to the exact placement with Pillow, and lays the headline, primary 
 action over it with :func:`tools.media.compose_over_background` — the same layout and safe-zone
 guarantees as the offline composer, so switching providers changes the picture, not the ad.
 
+API edition: the Images API as documented by openai-python 3.54.0
+(``src/openai/types/image_generate_params.py``, generated from OpenAI's OpenAPI spec; the
+version pinned in requirements.lock). The client sends ``model``, ``prompt``, ``size``, ``n`` (1)
+and, when configured, ``quality`` — nothing else (no ``response_format``: GPT image models
+always answer base64).
+
 Transport is the official ``openai.AsyncOpenAI`` client, so any OpenAI-compatible server works
-through ``OPENAI_BASE_URL`` and retries come from the SDK: 408/409/429/5xx and connection errors,
-exponential backoff 0.5 s → 8 s, ``Retry-After`` honoured (ads.md §6) — the same mechanism
-``graph/models.py`` relies on for chat models. ``ADFORGE_IMAGE_TIMEOUT_S`` bounds each attempt.
+through ``OPENAI_BASE_URL``. One client per provider and event loop is kept and reused, so
+consecutive images share pooled connections. The SDK's own retries are off: calls follow the
+one outbound retry policy (:mod:`tools.http_retry`: connection errors, 408/425/429/5xx,
+backoff 0.5 s → 8 s, ``Retry-After`` and ``x-should-retry`` honoured) with
+``ADFORGE_IMAGE_MAX_RETRIES`` retries. ``ADFORGE_IMAGE_TIMEOUT_S`` bounds each attempt.
 Failures become :class:`ImageProviderError`; a safety rejection is reported as fixable by
 rephrasing, never retried.
 """
@@ -30,6 +38,7 @@ import openai
 from PIL import Image, UnidentifiedImageError
 
 from tools.env import env_number
+from tools.http_retry import RetryPolicy
 from tools.image_providers._manifest import fingerprint, load_generated, store_generated
 from tools.image_providers.base import GeneratedImage, ImageProviderError, ImageRequest, output_path
 from tools.image_providers.sizes import fit_to_size, nearest_standard_size, plan_generation_size
@@ -84,6 +93,7 @@ class OpenAIImageProvider:
         timeout_s: float = DEFAULT_IMAGE_TIMEOUT_S,
         max_retries: int = DEFAULT_IMAGE_MAX_RETRIES,
         quality: ImageQuality | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not model.strip():
             raise ValueError("model must not be empty")
@@ -95,8 +105,11 @@ class OpenAIImageProvider:
         self.timeout_s = timeout_s
         self.max_retries = max_retries
         self.quality = quality
+        self.retry = retry or RetryPolicy(attempts=max_retries + 1)
         self._api_key = api_key
         self._base_url = base_url
+        self._client: openai.AsyncOpenAI | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OpenAIImageProvider:
@@ -136,30 +149,42 @@ class OpenAIImageProvider:
         await asyncio.to_thread(store_generated, image, key)
         return image
 
+    async def aclose(self) -> None:
+        """Close the pooled HTTP client (a later image opens a new one)."""
+        client, self._client, self._client_loop = self._client, None, None
+        if client is not None:
+            await client.close()
+
+    def _pooled_client(self) -> openai.AsyncOpenAI:
+        """The provider's client, reused across images; one per event loop, as connections are."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
+            self._client = openai.AsyncOpenAI(
+                api_key=self._api_key or _NO_KEY,
+                base_url=self._base_url,
+                timeout=self.timeout_s,
+                max_retries=0,  # tools.http_retry decides, like every other outbound call
+            )
+            self._client_loop = loop
+        return self._client
+
     async def _fetch(self, request: ImageRequest, size: str) -> tuple[bytes, str | None, str]:
-        """Call the API (SDK retries included); returns (image bytes, revised prompt, size)."""
-        async with openai.AsyncOpenAI(
-            api_key=self._api_key or _NO_KEY,
-            base_url=self._base_url,
-            timeout=self.timeout_s,
-            max_retries=self.max_retries,
-        ) as client:
+        """Call the API under the retry policy; returns (image bytes, revised prompt, size)."""
+        client = self._pooled_client()
+        try:
             try:
-                try:
-                    response = await self._call(client, request.prompt, size)
-                except openai.BadRequestError as error:
-                    fallback = nearest_standard_size(request.width, request.height)
-                    if error.param != "size" or size == fallback:
-                        raise
-                    # The size rules we plan with may lag a new model's pixel/edge limits; the
-                    # standard sizes are accepted by every GPT image model.
-                    log.warning(
-                        "model %s refused size %s; retrying at %s", self.model, size, fallback
-                    )
-                    size = fallback
-                    response = await self._call(client, request.prompt, size)
-            except openai.OpenAIError as error:
-                raise _provider_error(error, self.model) from error
+                response = await self._call(client, request.prompt, size)
+            except openai.BadRequestError as error:
+                fallback = nearest_standard_size(request.width, request.height)
+                if error.param != "size" or size == fallback:
+                    raise
+                # The size rules we plan with may lag a new model's pixel/edge limits; the
+                # standard sizes are accepted by every GPT image model.
+                log.warning("model %s refused size %s; retrying at %s", self.model, size, fallback)
+                size = fallback
+                response = await self._call(client, request.prompt, size)
+        except openai.OpenAIError as error:
+            raise _provider_error(error, self.model) from error
         item = response.data[0] if response.data else None
         if item is None or not item.b64_json:
             raise ImageProviderError(
@@ -177,13 +202,17 @@ class OpenAIImageProvider:
         self, client: openai.AsyncOpenAI, prompt: str, size: str
     ) -> openai.types.ImagesResponse:
         log.info("image: %s at %s via %s", self.model, size, self._base_url or "api.openai.com")
-        return await client.images.generate(
-            model=self.model,
-            prompt=prompt,
-            size=size,
-            n=1,
-            quality=self.quality if self.quality is not None else openai.omit,
-        )
+
+        async def attempt() -> openai.types.ImagesResponse:
+            return await client.images.generate(
+                model=self.model,
+                prompt=prompt,
+                size=size,
+                n=1,
+                quality=self.quality if self.quality is not None else openai.omit,
+            )
+
+        return await self.retry.call(attempt, transient=(openai.APIConnectionError,))
 
     def _finish(
         self,

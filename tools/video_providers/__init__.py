@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 
 from tools.env import env_number, env_text
-from tools.video_providers._http import RetryPolicy
+from tools.http_retry import RetryPolicy
 from tools.video_providers.base import (
     OnSubmitted,
     Progress,
@@ -21,11 +21,19 @@ from tools.video_providers.base import (
     VideoProviderError,
     VideoRenderRequest,
 )
-from tools.video_providers.heygen import DEFAULT_BASE_URL, HeyGenProvider
+from tools.video_providers.heygen import (
+    DEFAULT_BASE_URL,
+    DEFAULT_VOICE_LANGUAGE,
+    HeyGenProvider,
+)
+from tools.video_providers.heygen import (
+    EDITION as HEYGEN_EDITION,
+)
 from tools.video_providers.heygen_webhook import WebhookEvent, sign_webhook, verify_heygen_webhook
 from tools.video_providers.offline import OfflineVideoProvider
 
 __all__ = [
+    "HEYGEN_EDITION",
     "HeyGenProvider",
     "OfflineVideoProvider",
     "OnSubmitted",
@@ -64,7 +72,8 @@ def heygen_from_env(env: Mapping[str, str]) -> HeyGenProvider:
 
     ``HEYGEN_BASE_URL``, ``HEYGEN_POLL_INTERVAL_S`` (10), ``HEYGEN_TIMEOUT_S`` (30, per HTTP
     call), ``HEYGEN_RENDER_TIMEOUT_S`` (1200, whole render), ``HEYGEN_AVATAR_ID``,
-    ``HEYGEN_VOICE_ID``, ``HEYGEN_CALLBACK_URL``, ``HEYGEN_WEBHOOK_SECRET``.
+    ``HEYGEN_VOICE_ID``, ``HEYGEN_VOICE_LANGUAGE`` (English: the voice list's language filter
+    for looks without a default voice), ``HEYGEN_CALLBACK_URL``, ``HEYGEN_WEBHOOK_SECRET``.
     """
     return HeyGenProvider(
         env.get("HEYGEN_API_KEY", ""),
@@ -74,6 +83,7 @@ def heygen_from_env(env: Mapping[str, str]) -> HeyGenProvider:
         render_timeout_s=env_number(env, "HEYGEN_RENDER_TIMEOUT_S", 1200.0, float),
         default_avatar_id=env_text(env, "HEYGEN_AVATAR_ID"),
         voice_id=env_text(env, "HEYGEN_VOICE_ID"),
+        voice_language=env_text(env, "HEYGEN_VOICE_LANGUAGE") or DEFAULT_VOICE_LANGUAGE,
         callback_url=env_text(env, "HEYGEN_CALLBACK_URL"),
         webhook_secret=env_text(env, "HEYGEN_WEBHOOK_SECRET"),
     )

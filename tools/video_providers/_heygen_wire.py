@@ -8,7 +8,6 @@ are worth retrying, and the message shown when they are not.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,15 +18,12 @@ from tools.video_providers.base import ProviderAvatar, VideoProviderError
 __all__ = [
     "Status",
     "api_error",
-    "aspect_ratio",
     "avatar_from_look",
     "bad_response",
     "parse_status",
-    "resolution",
     "unreachable",
 ]
 
-_ASPECTS = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0, "4:5": 4 / 5, "5:4": 5 / 4}
 _COLORS = ("#7C5CFF", "#FF5C8A", "#FFB020", "#06E8DC", "#3DA5FF", "#4CC38A", "#F07E3C")
 
 
@@ -80,17 +76,6 @@ def avatar_from_look(look: dict[str, Any]) -> ProviderAvatar:
         preview_image_url=_str(look.get("preview_image_url")),
         default_voice_id=_str(look.get("default_voice_id")),
     )
-
-
-def resolution(width: int, height: int) -> str:
-    short = min(width, height)
-    return "4k" if short >= 2160 else "1080p" if short >= 1080 else "720p"
-
-
-def aspect_ratio(width: int, height: int) -> str:
-    """The supported ratio closest to the frame (compared on a log scale)."""
-    ratio = math.log(width / height)
-    return min(_ASPECTS, key=lambda name: abs(math.log(_ASPECTS[name]) - ratio))
 
 
 def _message(response: httpx.Response) -> tuple[str | None, str]:

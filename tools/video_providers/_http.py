@@ -1,60 +1,25 @@
-"""HTTP plumbing shared by provider clients: retries with backoff, and streamed downloads.
+"""HTTP plumbing shared by provider clients: one call under the retry policy, streamed downloads.
 
-Why not httpx's transport retries: those only cover failed connects. Providers also answer 429
-and 5xx under load, and a long render loop must ride those out without failing the user's job,
-while never repeating a call that could start a second paid render. So whether a call may be
-retried is the caller's explicit decision (``retry=True``), made per endpoint.
-
-Backoff: ``base · 2^(attempt-1)`` capped at ``max_delay_s``, with "equal jitter" (half fixed, half
-random) so replicas that failed together do not retry together; a ``Retry-After`` header in
-seconds wins when it is longer, up to ``retry_after_cap_s``.
+The retry policy itself (statuses, backoff, ``Retry-After``) is :mod:`tools.http_retry`, shared
+with the image provider and the job webhooks. Why not httpx's transport retries: those only
+cover failed connects, and whether a call may be retried is the caller's explicit decision
+(``retry=True``), made per endpoint, so a call that could start a second paid render is never
+repeated blindly.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import random
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tools.http_retry import RETRY_STATUSES, RetryPolicy
+
 __all__ = ["RETRY_STATUSES", "DownloadTooLarge", "RetryPolicy", "download", "send"]
-
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-"""Statuses that mean "not now" rather than "not this request"."""
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How often and how patiently to retry one call."""
-
-    attempts: int = 5
-    """Total tries, the first included."""
-    base_delay_s: float = 0.5
-    max_delay_s: float = 8.0
-    retry_after_cap_s: float = 60.0
-
-    def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError("attempts must be at least 1")
-        if self.base_delay_s < 0 or self.max_delay_s < 0 or self.retry_after_cap_s < 0:
-            raise ValueError("delays must not be negative")
-
-    def delay(self, attempt: int, retry_after: str | None = None) -> float:
-        """Seconds to wait after failed try number ``attempt`` (1-based)."""
-        backoff = min(self.max_delay_s, self.base_delay_s * 2.0 ** (attempt - 1))
-        wait = backoff / 2 + random.uniform(0, backoff / 2)
-        if retry_after:
-            try:
-                wait = max(wait, min(float(retry_after), self.retry_after_cap_s))
-            except ValueError:
-                pass  # an HTTP-date: rare from APIs, and the backoff is a fine stand-in
-        return wait
 
 
 class DownloadTooLarge(Exception):
@@ -68,28 +33,19 @@ async def send(
     *,
     policy: RetryPolicy,
     retry: bool,
-    retry_statuses: Collection[int] = RETRY_STATUSES,
+    extra_statuses: Collection[int] = (),
     **kwargs: Any,
 ) -> httpx.Response:
-    """One request, retried on transport errors and ``retry_statuses`` when ``retry`` is set.
+    """One request, retried under ``policy`` when ``retry`` is set.
 
     Returns the last response whatever its status (the caller maps errors); raises the last
     ``httpx.TransportError`` when every try failed to get an answer.
     """
-    attempts = policy.attempts if retry else 1
-    for attempt in range(1, attempts + 1):
-        try:
-            response = await client.request(method, url, **kwargs)
-        except httpx.TransportError:
-            if attempt == attempts:
-                raise
-            await asyncio.sleep(policy.delay(attempt))
-            continue
-        if response.status_code in retry_statuses and attempt < attempts:
-            await asyncio.sleep(policy.delay(attempt, response.headers.get("retry-after")))
-            continue
-        return response
-    raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    async def attempt() -> httpx.Response:
+        return await client.request(method, url, **kwargs)
+
+    return await policy.call(attempt, retry=retry, extra_statuses=extra_statuses)
 
 
 async def download(
@@ -103,28 +59,20 @@ async def download(
     try got through.
     """
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.part")
+
+    async def attempt() -> httpx.Response | int:
+        async with client.stream("GET", url) as response:
+            if response.status_code != 200:
+                await response.aread()
+                return response
+            return await _write_body(response, tmp, max_bytes)
+
     try:
-        for attempt in range(1, policy.attempts + 1):
-            last = attempt == policy.attempts
-            try:
-                async with client.stream("GET", url) as response:
-                    if response.status_code != 200:
-                        await response.aread()
-                        if last or response.status_code not in RETRY_STATUSES:
-                            return response
-                        retry_after = response.headers.get("retry-after")
-                        await asyncio.sleep(policy.delay(attempt, retry_after))
-                        continue
-                    size = await _write_body(response, tmp, max_bytes)
-            except httpx.TransportError:
-                if last:
-                    raise
-                await asyncio.sleep(policy.delay(attempt))
-                continue
+        result = await policy.call(attempt)
+        if isinstance(result, int):
             os.chmod(tmp, 0o644)
             os.replace(tmp, dest)
-            return size
-        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+        return result
     finally:
         tmp.unlink(missing_ok=True)
 

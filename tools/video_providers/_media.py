@@ -21,11 +21,19 @@ from PIL import Image, UnidentifiedImageError
 
 from tools.media import MediaRenderError, ffmpeg_exe
 
-__all__ = ["MediaInfo", "ensure_jpeg", "extract_still", "probe_video", "replace_atomic"]
+__all__ = [
+    "MediaInfo",
+    "ensure_jpeg",
+    "extract_still",
+    "probe_video",
+    "reframe_video",
+    "replace_atomic",
+]
 
 _DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})")
 _PROBE_TIMEOUT_S = 60.0
+_REFRAME_TIMEOUT_S = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +117,37 @@ def extract_still(video: Path, dest: Path, *, at_s: float = 0.5) -> None:
         tail = done.stderr.decode("utf-8", errors="replace")[-300:].strip()
         raise MediaRenderError(f"cannot extract a thumbnail: {tail or 'no frame decoded'}")
     ensure_jpeg(done.stdout, dest)
+
+
+def reframe_video(video: Path, width: int, height: int) -> None:
+    """Scale ``video`` to cover ``width``×``height`` and centre-crop the overflow, in place.
+
+    Used when the provider's frame is not the requested one (its API edition lacks the ratio).
+    The centre crop keeps the presenter, whom avatar providers frame in the middle. Video is
+    re-encoded as H.264/yuv420p with ``+faststart`` like the offline renderer's output; audio is
+    copied untouched. The result replaces ``video`` atomically.
+    """
+    tmp = video.with_name(f".{video.name}.{uuid.uuid4().hex[:12]}.part")
+    crop = f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}"
+    try:
+        done = subprocess.run(
+            [
+                *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"),
+                *("-i", str(video), "-map", "0:v:0", "-map", "0:a?"),
+                *("-vf", f"{crop},setsar=1,format=yuv420p"),
+                *("-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-c:a", "copy"),
+                *("-movflags", "+faststart", "-f", "mp4", str(tmp)),
+            ],
+            capture_output=True,
+            timeout=_REFRAME_TIMEOUT_S,
+            check=False,
+        )
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", errors="replace")[-300:].strip()
+            raise MediaRenderError(f"cannot reframe {video.name} to {width}x{height}: {tail}")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, video)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise MediaRenderError(f"cannot reframe {video.name}: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -113,6 +113,8 @@ class VideoRenderRequest:
     width: int = 1080
     height: int = 1920
     title: str = ""
+    voice_id: str | None = None
+    """The voice the user picked; None lets the provider choose one (and say which)."""
 
     def __post_init__(self) -> None:
         if not _KEY.match(self.key):
@@ -143,6 +145,7 @@ class VideoRenderRequest:
             width=width,
             height=height,
             title=job.title,
+            voice_id=job.voice_id,
         )
 
 
@@ -160,6 +163,12 @@ class RenderedVideo:
     provider: str
     provider_job_id: str
     offline: bool
+    voice_id: str | None = None
+    """The provider voice the presenter speaks with (None for the silent offline storyboard)."""
+    voice_source: str | None = None
+    """Why that voice: ``request``, ``configured``, ``avatar_default`` or ``voice_list``."""
+    reframed_from: str | None = None
+    """``"WxH"`` the provider rendered when it was cropped to the requested size, else None."""
 
 
 @runtime_checkable

@@ -1,19 +1,27 @@
-"""HeyGen avatar videos (API v3): submit a script, poll the render, download the files.
+"""HeyGen avatar videos (API v3, edition 2026-07-21): submit a script, poll, download, reframe.
 
-This is the only module that knows HeyGen's endpoint paths and versions. It targets v3, the
-current API (ads.md §4: the v1/v2 endpoints were guaranteed only until 2026-10-31):
+This is the only module that knows HeyGen's endpoint paths. It targets one dated edition of the
+v3 reference, HeyGen's OpenAPI spec as synced into heygen-com/heygen-cli ``gen/video.go`` on
+2026-07-21 (:mod:`._heygen_edition` says what that edition documents), and sends only fields and
+values documented there:
 
-- ``POST /v3/videos`` ``{"type": "avatar", "avatar_id", "script", "voice_id"?, "resolution",
-  "aspect_ratio", "title", "callback_url"?, "callback_id"}`` → ``{"data": {"video_id"}}``
-- ``GET /v3/videos/{video_id}`` → ``{"data": {"status": pending|processing|completed|failed,
-  "video_url", "thumbnail_url", "duration", "failure_code", "failure_message"}}``
-- ``GET /v3/avatars/looks?limit=&token=`` → ``{"data": [look…], "has_more", "next_token"}``
-- errors: ``{"error": {"code", "message"}}`` with 401 bad key, 402 no credit, 429, 5xx.
+- ``POST /v3/videos`` ``{"type": "avatar", "avatar_id", "script", "voice_id", "resolution",
+  "aspect_ratio", "title", "callback_id", "callback_url"?}`` with ``Idempotency-Key`` →
+  ``{"data": {"video_id", "status"}}``. This is the only call that costs credits.
+- ``GET /v3/videos/{video_id}`` → ``{"data": {"id", "status": pending|processing|completed|
+  failed, "video_url", "thumbnail_url", "duration", "failure_code", "failure_message"}}``
+- ``GET /v3/avatars/looks?limit=&token=``, ``GET /v3/avatars/looks/{look_id}`` and
+  ``GET /v3/voices?type=&language=&gender=&limit=`` (:mod:`._heygen_catalog`: the voice is
+  always chosen before the paid call).
+- errors: ``{"error": {"code", "message", "param"?, "doc_url"}}`` with 400 ``invalid_parameter``,
+  401 bad key, 402 no credit, 429, 5xx.
 
 Every call sends ``X-Api-Key``. The file links HeyGen returns are presigned CDN URLs: they are
-fetched with a second client that carries no key, so the key never leaves api.heygen.com.
-The status call reports no percentage (ads.md §4), so progress is an estimate from elapsed time.
-Webhook verification lives in :mod:`tools.video_providers.heygen_webhook`.
+fetched with a second client that carries no key, so the key never leaves api.heygen.com. Both
+clients are created once per provider and reused (connection pooling). The status call reports
+no percentage (ads.md §4), so progress is an estimate from elapsed time. A frame HeyGen renders
+at another size than requested is reframed with ffmpeg (:func:`._media.reframe_video`) and the
+result says ``reframed_from``. Webhook verification lives in :mod:`.heygen_webhook`.
 """
 
 from __future__ import annotations
@@ -30,20 +38,26 @@ from urllib.parse import quote
 import httpx
 
 from tools.media import MediaRenderError
+from tools.video_providers._heygen_catalog import AVATAR_CACHE_S, ChosenVoice, HeyGenCatalog
+from tools.video_providers._heygen_edition import EDITION, RenderPlan, plan_render
+from tools.video_providers._heygen_files import (
+    conform,
+    finished_video,
+    notes_path,
+    read_notes,
+    write_notes,
+)
 from tools.video_providers._heygen_wire import (
     Status,
     api_error,
-    aspect_ratio,
-    avatar_from_look,
     bad_response,
     parse_status,
-    resolution,
     unreachable,
 )
-from tools.video_providers._http import RETRY_STATUSES, DownloadTooLarge, RetryPolicy
+from tools.video_providers._http import DownloadTooLarge, RetryPolicy
 from tools.video_providers._http import download as _download
 from tools.video_providers._http import send as _send
-from tools.video_providers._media import ensure_jpeg, extract_still, probe_video
+from tools.video_providers._media import ensure_jpeg
 from tools.video_providers.base import (
     OnSubmitted,
     Progress,
@@ -55,19 +69,24 @@ from tools.video_providers.base import (
 )
 from tools.video_providers.heygen_webhook import WebhookEvent, verify_heygen_webhook
 
-__all__ = ["DEFAULT_BASE_URL", "HeyGenProvider"]
+__all__ = [
+    "AVATAR_CACHE_S",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_VOICE_LANGUAGE",
+    "EDITION",
+    "HeyGenProvider",
+]
 
 DEFAULT_BASE_URL = "https://api.heygen.com"
-AVATAR_CACHE_S = 600.0
-"""How long the avatar list is reused before HeyGen is asked again."""
-_CREATE_VIDEO, _VIDEO, _AVATAR_LOOKS = "/v3/videos", "/v3/videos/{video_id}", "/v3/avatars/looks"
-_SUBMIT_RETRY_STATUSES = RETRY_STATUSES | {409}
+DEFAULT_VOICE_LANGUAGE = "English"
+"""The ``language`` filter of ``GET /v3/voices`` when a look has no default voice."""
+_CREATE_VIDEO, _VIDEO = "/v3/videos", "/v3/videos/{video_id}"
+_SUBMIT_EXTRA_STATUSES = (409,)
 """409 ``request_in_progress``: the first try with this Idempotency-Key is still being handled."""
-_MAX_AVATAR_PAGES = 20
 
 
 class HeyGenProvider:
-    """Renders presenter videos with HeyGen; configure with arguments or :meth:`from_env`."""
+    """Renders presenter videos with HeyGen; configure with arguments or ``heygen_from_env``."""
 
     name = "heygen"
     offline = False
@@ -83,6 +102,7 @@ class HeyGenProvider:
         expected_render_s: float = 180.0,
         default_avatar_id: str | None = None,
         voice_id: str | None = None,
+        voice_language: str = DEFAULT_VOICE_LANGUAGE,
         callback_url: str | None = None,
         webhook_secret: str | None = None,
         retry: RetryPolicy | None = None,
@@ -106,33 +126,12 @@ class HeyGenProvider:
         headers = {"X-Api-Key": api_key, "Accept": "application/json"}
         self._api = httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=timeout)
         self._files = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
-        self._looks: dict[str, ProviderAvatar] = {}
-        self._looks_at = 0.0
+        self.catalog = HeyGenCatalog(self._call, voice_language=voice_language)
         self._nudges: dict[str, asyncio.Event] = {}
 
     async def list_avatars(self) -> list[ProviderAvatar]:
-        """Every avatar look on the account (public presets and the user's own), all pages.
-
-        Kept for ``AVATAR_CACHE_S``: the marketplace route and avatar checks call this on every
-        request, and the account's looks change rarely.
-        """
-        if self._looks and time.monotonic() - self._looks_at < AVATAR_CACHE_S:
-            return list(self._looks.values())
-        avatars: list[ProviderAvatar] = []
-        token: str | None = None
-        for _ in range(_MAX_AVATAR_PAGES):
-            params = {"limit": "50", **({"token": token} if token else {})}
-            body = await self._call("GET", _AVATAR_LOOKS, retry=True, params=params)
-            looks = body.get("data")
-            if not isinstance(looks, list):
-                raise bad_response("the avatar list has no data array")
-            avatars.extend(avatar_from_look(look) for look in looks if isinstance(look, dict))
-            token = body.get("next_token") if body.get("has_more") else None
-            if not token:
-                break
-        self._looks = {a.id: a for a in avatars}
-        self._looks_at = time.monotonic()
-        return avatars
+        """Every avatar look on the account, all pages; cached for ``AVATAR_CACHE_S``."""
+        return await self.catalog.avatars()
 
     async def render(
         self,
@@ -143,13 +142,33 @@ class HeyGenProvider:
         provider_job_id: str | None = None,
         on_submitted: OnSubmitted | None = None,
     ) -> RenderedVideo:
-        """Submit (or resume ``provider_job_id``), poll until done, download into ``dest_dir``."""
+        """Submit (or resume ``provider_job_id``), poll until done, download into ``dest_dir``.
+
+        Before the paid call: the size is planned from the edition and the voice chosen, so a
+        render that cannot succeed fails without costing anything.
+        """
         report = ProgressReporter(progress)
         await report(0)
         video, thumb = dest_dir / f"{request.key}.mp4", dest_dir / f"{request.key}.jpg"
-        if provider_job_id and video.is_file() and thumb.is_file():
-            return await self._finish(video, thumb, provider_job_id, None, report)
-        video_id = provider_job_id or await self.submit(request)
+        notes = notes_path(dest_dir, request.key)
+        if provider_job_id and video.is_file() and thumb.is_file() and notes.is_file():
+            done = await finished_video(video, thumb, provider_job_id, None, read_notes(notes))
+            await report(100)
+            return done
+        plan = plan_render(request.width, request.height)
+        try:
+            look = await self.catalog.look(request.avatar_id or self.default_avatar_id)
+            voice = await self.catalog.voice(
+                look, requested=request.voice_id, configured=self.voice_id
+            )
+        except VideoProviderError:
+            if provider_job_id is None:
+                raise  # nothing submitted yet: fail before paying
+            look, voice = None, None  # a paid render exists: finish it, voice unknown
+        if provider_job_id is None:
+            assert look is not None and voice is not None
+            provider_job_id = await self._submit(request, plan, look, voice)
+        video_id = provider_job_id
         if on_submitted is not None:
             await on_submitted(video_id)
         await report(5)
@@ -161,10 +180,22 @@ class HeyGenProvider:
         await report(95)
         if status.thumbnail_url:
             await self._fetch_thumbnail(status.thumbnail_url, thumb, video_id)
-        return await self._finish(video, thumb, video_id, status.duration_s, report)
+        facts = await conform(video, thumb, plan, video_id)
+        if voice is not None:
+            facts |= {"voiceId": voice.voice_id, "voiceSource": voice.source}
+        done = await finished_video(video, thumb, video_id, status.duration_s, facts)
+        await write_notes(notes, facts)
+        await report(100)
+        return done
 
-    async def submit(self, request: VideoRenderRequest) -> str:
-        """Start a render and return HeyGen's ``video_id``.
+    async def _submit(
+        self,
+        request: VideoRenderRequest,
+        plan: RenderPlan,
+        look: ProviderAvatar,
+        voice: ChosenVoice,
+    ) -> str:
+        """Start a render and return HeyGen's ``video_id`` (the one paid call).
 
         Retried on 429, 5xx, 409 and transport errors although it is a paid POST, because every
         submit carries ``Idempotency-Key: <request.key>``: HeyGen replays the original response to
@@ -173,33 +204,28 @@ class HeyGenProvider:
         ``provider_job_id`` protects a resumed job — which is why ``render`` hands the id out
         through ``on_submitted`` before it waits.
         """
-        avatar_id = request.avatar_id or self.default_avatar_id or await self._first_avatar()
-        look = self._looks.get(avatar_id)
-        voice_id = self.voice_id or (look.default_voice_id if look else None)
         payload: dict[str, Any] = {
             "type": "avatar",
-            "avatar_id": avatar_id,
+            "avatar_id": look.id,
             "script": request.spoken_text,
+            "voice_id": voice.voice_id,
             "title": request.title or f"{request.product_name} ({request.key})",
-            "resolution": resolution(request.width, request.height),
-            "aspect_ratio": aspect_ratio(request.width, request.height),
+            "resolution": plan.resolution,
+            "aspect_ratio": plan.aspect_ratio,
             "callback_id": request.key,
         }
-        if voice_id:
-            payload["voice_id"] = voice_id
         if self.callback_url:
             payload["callback_url"] = self.callback_url
-        headers = {"Idempotency-Key": request.key}
         body = await self._call(
             "POST",
             _CREATE_VIDEO,
             retry=True,
-            retry_statuses=_SUBMIT_RETRY_STATUSES,
+            extra_statuses=_SUBMIT_EXTRA_STATUSES,
             json=payload,
-            headers=headers,
+            headers={"Idempotency-Key": request.key},
         )
         data = body.get("data")
-        video_id = (data.get("video_id") or data.get("id")) if isinstance(data, dict) else None
+        video_id = data.get("video_id") if isinstance(data, dict) else None
         if not isinstance(video_id, str) or not video_id:
             raise bad_response("HeyGen accepted the video but returned no video_id")
         return video_id
@@ -223,16 +249,6 @@ class HeyGenProvider:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    async def _first_avatar(self) -> str:
-        avatars = list(self._looks.values()) or await self.list_avatars()
-        if not avatars:
-            raise VideoProviderError(
-                "provider_no_avatar",
-                "The HeyGen account has no avatars: create one, or set HEYGEN_AVATAR_ID.",
-                retryable=False,
-            )
-        return avatars[0].id
 
     async def _status(self, video_id: str) -> Status:
         path = _VIDEO.format(video_id=quote(video_id, safe=""))  # a stored id is still input
@@ -324,34 +340,6 @@ class HeyGenProvider:
         finally:
             raw.unlink(missing_ok=True)
 
-    async def _finish(
-        self,
-        video: Path,
-        thumb: Path,
-        video_id: str,
-        duration_s: float | None,
-        report: ProgressReporter,
-    ) -> RenderedVideo:
-        """Check the MP4 is a real video, make sure a JPEG still exists, report 100."""
-        try:
-            info = await asyncio.to_thread(probe_video, video)
-            if not thumb.is_file():
-                at = min(0.5, info.duration_s / 2)
-                await asyncio.to_thread(extract_still, video, thumb, at_s=at)
-        except MediaRenderError as exc:
-            video.unlink(missing_ok=True)
-            raise VideoProviderError(
-                "provider_bad_media",
-                f"HeyGen's file is not a playable video: {exc}"[:500],
-                retryable=True,
-                provider_job_id=video_id,
-            ) from exc
-        await report(100)
-        duration = info.duration_s or duration_s or 0.0
-        return RenderedVideo(
-            video, thumb, duration, info.width, info.height, self.name, video_id, False
-        )
-
     async def _call(
         self,
         method: str,
@@ -359,7 +347,7 @@ class HeyGenProvider:
         *,
         retry: bool,
         job: str | None = None,
-        retry_statuses: frozenset[int] = RETRY_STATUSES,
+        extra_statuses: tuple[int, ...] = (),
         **kwargs: Any,
     ) -> dict[str, Any]:
         """One API call with retries; a non-2xx answer becomes a :class:`VideoProviderError`."""
@@ -370,7 +358,7 @@ class HeyGenProvider:
                 path,
                 policy=self.retry,
                 retry=retry,
-                retry_statuses=retry_statuses,
+                extra_statuses=extra_statuses,
                 **kwargs,
             )
         except httpx.TransportError as exc:

@@ -15,6 +15,7 @@ __all__ = [
     "AnglesProposed",
     "ChoiceOption",
     "ChoiceRequested",
+    "ClarificationAsked",
     "ConceptsProposed",
     "PersonaImpactExplained",
     "PersonasProposed",
@@ -26,6 +27,7 @@ __all__ = [
     "SelectionMade",
     "SessionStarted",
     "StatusReported",
+    "TextSaid",
     "ThemeSwitched",
     "UserMessageSent",
 ]
@@ -42,6 +44,8 @@ class SessionStarted(OwnedPayload):
     format: str
     media_type: Literal["video", "image"]
     graph: str
+    request_hash: str | None = None
+    """The digest of the creating request (an ``Idempotency-Key`` retry must match it)."""
 
 
 class Selection(Shape):
@@ -66,6 +70,13 @@ class UserMessageSent(EventPayload):
     quoted_text: str | None = None
     answers_item: str | None = None
     """The ChatKit structured-input item this message answers."""
+    run_id: str | None = None
+    """The run the message started or was queued for."""
+    request_hash: str | None = None
+    """The digest of the request (an ``Idempotency-Key`` retry must match it)."""
+    job_id: str | None = None
+    """The render a script choice asked for (``POST .../video``)."""
+    estimated_seconds: int | None = None
 
 
 class ResponseStarted(EventPayload):
@@ -151,12 +162,17 @@ class ConceptsProposed(Proposal):
         return self.concepts
 
 
-class PersonaImpactExplained(EventPayload):
-    """How the chosen persona shapes what follows (a ``text`` message)."""
+class TextSaid(EventPayload):
+    """A text the workflow says inside a turn (the guide's ``text`` message)."""
 
-    type_name = "PersonaImpactExplained"
     message_id: str
     content: str
+
+
+class PersonaImpactExplained(TextSaid):
+    """How the chosen persona shapes what follows."""
+
+    type_name = "PersonaImpactExplained"
 
 
 class SelectionMade(EventPayload):
@@ -193,6 +209,12 @@ class ChoiceRequested(EventPayload):
     resolutions: list[str] | None = None
     media_error: dict[str, Any] | None = None
     """The previous render's failure, when the script choice is offered again after it."""
+
+
+class ClarificationAsked(TextSaid):
+    """A reply that picked no option and gave no usable hint: a question; the choice stays open."""
+
+    type_name = "ClarificationAsked"
 
 
 class ThemeSwitched(EventPayload):

@@ -18,7 +18,7 @@ class RunStarted(OwnedPayload):
 
     type_name = "RunStarted"
     run_id: str
-    kind: Literal["start", "resume", "continue", "recover", "theme"]
+    kind: Literal["start", "resume", "continue", "recover", "theme", "reply"]
     payload: Any
     interrupt_id: str | None
     product_name: str

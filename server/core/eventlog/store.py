@@ -35,30 +35,12 @@ from server.core.eventlog.records import (
     default_upcasters,
     utc_timestamp,
 )
+from server.core.faults import crash_point
+from server.core.migrations import migrate_connection
 from server.core.persistence import connect_sqlite
 
 __all__ = ["EventStore"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
-    thread_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    event_id TEXT NOT NULL UNIQUE,
-    type TEXT NOT NULL,
-    schema_version INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    run_id TEXT,
-    created_at TEXT NOT NULL,
-    UNIQUE (thread_id, seq)
-);
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TABLE IF NOT EXISTS projection_positions (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS retention (thread_id TEXT PRIMARY KEY, min_seq INTEGER NOT NULL);
-"""
 _COLUMNS = "position, thread_id, seq, event_id, type, schema_version, data, run_id, created_at"
 _HEAD = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE thread_id = ?"
 _MAX_VARS = 500  # ids per IN (...) query, well under SQLite's bound-parameter limit
@@ -89,7 +71,7 @@ class EventStore:
         broker: EventBroker | None = None,
         upcasters: UpcasterRegistry | None = None,
     ) -> AsyncIterator[EventStore]:
-        """Open ``path`` on a dedicated connection and set up the schema; close on exit.
+        """Open ``path`` on a dedicated connection and migrate its schema; close on exit.
 
         Closing ends every live follower (so SSE streams finish at shutdown) and waits for an
         in-flight append, which must not lose its connection halfway.
@@ -105,9 +87,9 @@ class EventStore:
                 await conn.close()
 
     async def setup(self) -> None:
-        """Create the tables and triggers if missing; safe to run on every start."""
+        """Migrate the file's schema (``server.core.migrations``); safe on every start."""
         async with self._lock:
-            await self._conn.executescript(_SCHEMA)
+            await migrate_connection(self._conn)
 
     async def append(self, thread_id: str, events: Sequence[NewEvent]) -> list[RecordedEvent]:
         """Record ``events`` on ``thread_id`` with the next seqs, skipping ids already recorded.
@@ -134,6 +116,10 @@ class EventStore:
         async with self._lock:
             async with self._transaction():
                 recorded = await self._insert(thread_id, rows)
+                if recorded:
+                    crash_point("mid_append", *(e.type for e in recorded))
+            if recorded:
+                crash_point("after_events_commit", *(e.type for e in recorded))
             # Still inside the lock, and no await since the commit: the broker receives this
             # process's events in position order.
             self.broker.publish(recorded)
@@ -193,6 +179,21 @@ class EventStore:
             sql = f"SELECT {_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"
             return await self._select(sql, (after_position, _limit(limit)))
 
+    async def unfinished_runs(self, started: str, terminal: Sequence[str]) -> list[RecordedEvent]:
+        """The ``started`` events (in position order) of runs with none of ``terminal`` yet.
+
+        Start-up recovery asks this instead of reading the whole log: the (run_id, type) index
+        answers it from the runs alone.
+        """
+        marks = ", ".join("?" * len(terminal))
+        sql = (
+            f"SELECT {_COLUMNS} FROM events AS s WHERE s.type = ? AND NOT EXISTS "
+            f"(SELECT 1 FROM events AS t WHERE t.run_id = s.run_id AND t.type IN ({marks})) "
+            "ORDER BY s.position"
+        )
+        async with self._lock:
+            return await self._select(sql, (started, *terminal))
+
     async def check_cursor(self, thread_id: str, after_seq: int) -> int:
         """Validate a client's cursor before a stream starts (the 4xx must precede the 200).
 
@@ -214,6 +215,14 @@ class EventStore:
         """The last global position; 0 when the log is empty."""
         async with self._lock:
             return await self._scalar("SELECT COALESCE(MAX(position), 0) FROM events", ())
+
+    async def find(self, event_id: str) -> RecordedEvent | None:
+        """The recorded event with ``event_id``, on any thread; None when there is none."""
+        async with self._lock:
+            found = await self._select(
+                f"SELECT {_COLUMNS} FROM events WHERE event_id = ?", (event_id,)
+            )
+        return found[0] if found else None
 
     async def exists(self, event_id: str) -> bool:
         """Whether ``event_id`` is recorded, on any thread."""

@@ -64,7 +64,7 @@ class StatusStep(ApiModel):
     """One progress line; only the keys that have a value are sent."""
 
     label: str = Field(description='e.g. "Analyzing marketing angles for ..."')
-    status: Literal["loading", "completed", "failed"]
+    status: Literal["loading", "completed", "failed", "cancelled"]
     estimated_time: str | None = Field(default=None, description='e.g. "2-3min" or "40s"')
     progress: float | None = None
     job_id: str | None = Field(default=None, description="Set on a render's progress")

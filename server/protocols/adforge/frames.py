@@ -20,20 +20,22 @@ from server.core.event_types import (
     MediaJobFailed,
     MediaJobProgressed,
     MediaJobRequested,
-    PersonaImpactExplained,
     PersonasProposed,
     ReasoningShared,
     ResponseCompleted,
     ResponseStarted,
+    RunCancelled,
     RunFailed,
     SelectionMade,
     StatusReported,
+    TextSaid,
     ThemeSwitched,
     UserMessageSent,
     payload_of,
 )
 from server.core.eventlog import RecordedEvent
 from server.core.events import EventType
+from server.core.translate import message_id_for
 
 __all__ = ["MESSAGE_TYPES", "to_frame", "transcript"]
 
@@ -74,6 +76,8 @@ _SHOWN = frozenset(
         EventType.THEME_SWITCHED,
         EventType.MEDIA_JOB_PROGRESSED,
         EventType.MEDIA_JOB_COMPLETED,
+        EventType.CLARIFICATION_ASKED,
+        EventType.RUN_CANCELLED,
         EventType.RUN_FAILED,
         EventType.MEDIA_JOB_FAILED,
     }
@@ -172,7 +176,7 @@ def to_frame(
             "generation": p.generation,
         }
         return _frame("audience_group", p.message_id, data)
-    if isinstance(p, PersonaImpactExplained):
+    if isinstance(p, TextSaid):  # a persona's impact, or a clarifying question
         return _frame("text", p.message_id, {"content": p.content})
     if isinstance(p, AnglesProposed):
         return _frame("marketing_angle", p.message_id, {"angles": p.angles})
@@ -215,6 +219,10 @@ def to_frame(
         return _frame("status_update", f"progress-{p.job_id}", {**data, "steps": [data]})
     if isinstance(p, MediaJobCompleted):
         return _media_result(p)
+    if isinstance(p, RunCancelled):  # a data frame, so EventSource clients see the turn end
+        step = {"label": "Cancelled", "status": "cancelled"}
+        response = message_id_for(event.thread_id, p.run_id, "response")
+        return _frame("status_update", response, {**step, "steps": [step]})
     if isinstance(p, RunFailed):
         return _error(None, p.error)
     if isinstance(p, MediaJobFailed):

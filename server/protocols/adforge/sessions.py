@@ -6,7 +6,6 @@ the log (``server.protocols.adforge.sse``). A session is a LangGraph thread of `
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
@@ -15,28 +14,35 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sse_starlette import EventSourceResponse
 
-from server.core.events import EventType, event
-from server.core.runs import RunRequest, ThreadBusyError
-from server.core.selection import selection_summary
-from server.core.turns import (
+from server.core.commands.messages import (
     MessageCreate,
     names_of,
     pending_of,
+    send_message,
     session_of,
-    submit_message,
 )
+from server.core.commands.renders import RenderRequest, request_render
+from server.core.commands.sessions import start_session
+from server.core.events import EventType
 from server.http.auth import CurrentUser
 from server.http.deps import ServicesDep
-from server.http.errors import ApiError, conflict, not_found
+from server.http.errors import ApiError, not_found
 from server.protocols.adforge.frame_schemas import frame_responses
 from server.protocols.adforge.frames import to_frame, transcript
 from server.protocols.adforge.sse import check_cursor, cursor_from, replay_start, stream_session
-from tools.creative.models import word_count
-from tools.jobs import VIDEO_RESOLUTIONS, estimate_seconds, media_job_id
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["chat"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="A retry with the same key records nothing new and gets the same answer "
+        "(honoured for 24 h); the same key with another body is a 422",
+    ),
+]
 
 
 class _Body(BaseModel):
@@ -90,27 +96,23 @@ class JobQueued(_Body):
     summary="Create a chat session",
 )
 async def create_session(
-    body: SessionCreate, user: CurrentUser, services: ServicesDep
+    body: SessionCreate,
+    user: CurrentUser,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> SessionCreated:
     """Start a session for a product, a format and a media type; nothing runs until a message."""
-    product = await services.products.find(user.id, body.product_id)
-    if product is None:
-        raise not_found("product", body.product_id)
-    session_id = f"sess-{secrets.token_hex(8)}"
-    data = {
-        "sessionId": session_id,
-        "userId": user.id,
-        "productId": body.product_id,
-        "product": product.model_dump(mode="json", by_alias=True),
-        "format": body.format,
-        "mediaType": body.media_type,
-        "graph": "ad_workflow",
-    }
-    [recorded] = await services.store.append(
-        session_id, [event(session_id, EventType.SESSION_STARTED, data)]
+    accepted = await start_session(
+        services,
+        user,
+        product_id=body.product_id,
+        format_name=body.format,
+        media_type=body.media_type,
+        idempotency_key=idempotency_key,
     )
-    await services.projections.wait_for(recorded.position)
-    return SessionCreated(session_id=session_id, status="active", created_at=recorded.created_at)
+    return SessionCreated(
+        session_id=accepted.session_id, status="active", created_at=accepted.created_at
+    )
 
 
 @router.get("/chat/sessions", summary="List the caller's sessions, newest first")
@@ -176,23 +178,26 @@ async def post_message(
     user: CurrentUser,
     services: ServicesDep,
     accept: Annotated[str | None, Header()] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    """Start the turn as a background run; stream its frames or answer them as JSON when done."""
-    run, cursor = await submit_message(services, user, session_id, body)
+    """Start the turn as a background run; stream its frames or answer them as JSON when done.
+
+    A retry (same ``Idempotency-Key`` or ``messageId``) replays the first attempt's turn.
+    """
+    accepted = await send_message(services, user, session_id, body, idempotency_key=idempotency_key)
     names = names_of(session_of(services, user, session_id))
+    run_id, cursor = accepted.run_id, accepted.cursor
     if accept and "text/event-stream" in accept:
-        return stream_session(
-            services.store, session_id, cursor, names=names, stop=_ends(run.run_id)
-        )
-    await services.runs.wait(run.run_id, timeout=600)
+        return stream_session(services.store, session_id, cursor, names=names, stop=_ends(run_id))
+    await services.runs.wait(run_id, timeout=600)
     events = await services.store.read_thread(session_id, after_seq=cursor)
     frames = [
         f
         for e in events
-        if e.run_id == run.run_id
+        if e.run_id == run_id
         and (f := to_frame(e, product_name=names["product"], format_name=names["format"]))
     ]
-    return JSONResponse({"sessionId": session_id, "runId": run.run_id, "messages": frames})
+    return JSONResponse({"sessionId": session_id, "runId": run_id, "messages": frames})
 
 
 @router.get(
@@ -221,11 +226,15 @@ async def stream_message(
         )
     if not message:
         raise ApiError(422, "invalid_request", "pass the message as ?message=...")
-    run, cursor = await submit_message(
+    accepted = await send_message(
         services, user, session_id, MessageCreate(message=message, current_step=step)
     )
     return stream_session(
-        services.store, session_id, cursor, names=names_of(session), stop=_ends(run.run_id)
+        services.store,
+        session_id,
+        accepted.cursor,
+        names=names_of(session),
+        stop=_ends(accepted.run_id),
     )
 
 
@@ -263,79 +272,27 @@ async def cancel_run(
     summary="Render the chosen script as a video (or a static ad in image sessions)",
 )
 async def create_video(
-    session_id: str, body: VideoCreate, user: CurrentUser, services: ServicesDep
+    session_id: str,
+    body: VideoCreate,
+    user: CurrentUser,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JobQueued:
     """Answer the script choice with a render action; the job id is known before the run ends."""
-    session = session_of(services, user, session_id)
-    snapshot = await services.runs.graph.aget_state({"configurable": {"thread_id": session_id}})
-    interrupts = list(snapshot.interrupts)
-    if (
-        not interrupts
-        or interrupts[0].value.get("kind") != "script_selection"
-        or services.runs.busy(session_id)
-    ):
-        raise conflict(
-            "not_at_script_selection",
-            "generate a video once the scripts are shown and no response is running",
-        )
-    pending = interrupts[0].value
-    if body.script_id not in {o["id"] for o in pending["options"]}:
-        raise ApiError(
-            422,
-            "invalid_request",
-            f"scriptId must be one of {[o['id'] for o in pending['options']]}",
-        )
-    video = session["mediaType"] == "video"
-    resolution = body.resolution or ("1080x1920" if video else "1080x1080")
-    if resolution not in pending.get("resolutions", VIDEO_RESOLUTIONS):
-        raise ApiError(
-            422, "invalid_request", f"resolution must be one of {pending.get('resolutions')}"
-        )
-    answer: dict[str, Any] = {
-        "optionId": body.script_id,
-        "action": pending["action"],
-        "resolution": resolution,
-    }
-    if video and body.avatar:
-        answer["avatarId"] = body.avatar
-    label = next(o["label"] for o in pending["options"] if o["id"] == body.script_id)
-    message = {
-        "messageId": f"msg-{secrets.token_hex(6)}",
-        "text": f"Selected script: {label}",
-        "selection": selection_summary("script_selection", label),
-        "step": "media_generation",
-    }
-    await services.store.append(
-        session_id, [event(session_id, EventType.USER_MESSAGE_SENT, message, message["messageId"])]
-    )
-    run = RunRequest(
-        thread_id=session_id,
-        user_id=user.id,
-        kind="resume",
-        payload=answer,
-        interrupt_id=interrupts[0].id,
-        product_name=session["product"]["name"],
-    )
-    kind: Literal["video", "image"] = "video" if video else "image"
-    job_id = media_job_id(session_id, body.script_id, kind, resolution, answer.get("avatarId"))
-    # The same script-length estimate the workflow records on the job, so both answers agree.
-    concepts = snapshot.values.get("concepts") or []
-    concept = next(c for c in concepts if c["id"] == body.script_id)
-    seconds = estimate_seconds(kind, word_count(concept.get("fullScript", "")))
-    try:
-        services.runs.submit(run)
-    except ThreadBusyError as error:  # another message started a run meanwhile
-        raise conflict("run_in_progress", str(error)) from error
-    # The row exists long before the run reaches the job, so polling the id at once finds it.
-    record = await services.jobs.create(
-        job_id,
-        user_id=user.id,
-        session_id=session_id,
-        kind=kind,
-        estimated_seconds=seconds,
+    render = RenderRequest(
+        script_id=body.script_id,
+        avatar=body.avatar,
+        resolution=body.resolution,
         callback_url=str(body.callback_url) if body.callback_url else None,
     )
-    return JobQueued(job_id=job_id, status=record.status, estimated_time=f"{seconds}s")
+    accepted = await request_render(
+        services, user, session_id, render, idempotency_key=idempotency_key
+    )
+    return JobQueued(
+        job_id=accepted.job_id,
+        status=accepted.status,
+        estimated_time=f"{accepted.estimated_seconds}s",
+    )
 
 
 @router.get("/jobs/{job_id}", summary="A media job: queued → in_progress → completed | failed")

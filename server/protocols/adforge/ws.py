@@ -2,7 +2,7 @@
 
 The guide offers a WebSocket as the bidirectional alternative to SSE. It is a thin shell over the
 pieces the SSE routes use, so both protocols see one conversation: a message is read by
-``server.core.turns.submit_message`` (409s and selections included), and frames come from the log via
+``server.core.commands.messages.send_message`` (409s and selections included), and frames come from the log via
 ``server.core.eventlog.follow`` after the client's cursor, so a reconnect with ``?lastEventId=<seq>``
 replays exactly what was missed and then follows the live tail. Closing the socket never cancels
 a run (design.md invariant 3).
@@ -32,9 +32,9 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from server.core.commands.messages import MessageCreate, names_of, send_message, session_of
 from server.core.eventlog import follow
 from server.core.services import Services
-from server.core.turns import MessageCreate, names_of, session_of, submit_message
 from server.http.auth import User, parse_api_keys, user_for_token
 from server.http.errors import ApiError
 from server.protocols.adforge.frames import to_frame
@@ -87,8 +87,8 @@ async def _handle(services: Services, user: User, session_id: str, raw: str) -> 
         if kind != "message":
             return _error("invalid_request", f"unknown frame type {kind!r}")
         body = MessageCreate.model_validate(payload)
-        run, seq = await submit_message(services, user, session_id, body)
-        return {"type": "accepted", "runId": run.run_id, "messageSeq": seq}
+        accepted = await send_message(services, user, session_id, body)
+        return {"type": "accepted", "runId": accepted.run_id, "messageSeq": accepted.cursor}
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]

@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from server.core.runs import RunRequest
-from server.http.auth import User
+from server.core.runs import Reservation, RunRequest
+from server.core.users import User
 
 __all__ = ["GUIDED_PROMPT", "NewThread", "RequestContext", "ThreadOptions", "Turn", "new_id"]
 
@@ -92,3 +92,13 @@ class RequestContext:
     """The id the user's message item gets (the run's input names it before ChatKit builds it)."""
     started_run: str | None = None
     """The run this request's stream started: the one a stop (client abort) cancels."""
+    idempotency_key: str | None = None
+    """The client's ``Idempotency-Key`` (``threads.add_user_message``)."""
+    request_hash: str | None = None
+    """Hash of the message a keyed request sends, kept on its event to tell a retry."""
+    replay: tuple[int, str] | None = None
+    """(seq of the user message, run id) when this request retries one already recorded: the
+    answer is that turn's stream, replayed from the log."""
+    reservation: Reservation | None = None
+    """The hold the preflight took on the thread, released once the turn's run is submitted or
+    the request ends (``server.core.runs.RunManager.hold``)."""

@@ -17,11 +17,11 @@ from server.core.event_types import (
     MediaJobFailed,
     MediaJobProgressed,
     MediaJobRequested,
-    PersonaImpactExplained,
     Proposal,
     ReasoningShared,
     SelectionMade,
     StatusReported,
+    TextSaid,
     payload_of,
 )
 from server.core.eventlog import RecordedEvent
@@ -71,7 +71,7 @@ def _proposed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[
 
 
 def _impact(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    text = payload_of(event, PersonaImpactExplained).content
+    text = payload_of(event, TextSaid).content  # a persona's impact, or a clarifying question
     item_id = item_id_for(event, "msg")
     return add_item(view, items.assistant_message(view.id, item_id, event.created_at, text))
 
@@ -180,6 +180,7 @@ WORKFLOW_STEPS: dict[str, Step] = {
     EventType.ANGLES_PROPOSED: _proposed,
     EventType.CONCEPTS_PROPOSED: _proposed,
     EventType.PERSONA_IMPACT_EXPLAINED: _impact,
+    EventType.CLARIFICATION_ASKED: _impact,
     EventType.CHOICE_REQUESTED: _choice_requested,
     EventType.SELECTION_MADE: _selection_made,
     EventType.MEDIA_JOB_REQUESTED: _media_requested,

@@ -7,13 +7,13 @@ foresee as a 4xx JSON error in the Ad Forge shape (design invariant 10): malform
 (400/422), an unknown or foreign thread or item (404, invariant 11), a busy thread or a stale
 choice (409), features not offered (400 ``not_supported``). What passes leaves a
 ``RequestContext`` holding the thread to create and the run to start, decided with the same
-rules the Ad Forge API uses (``server.core.turns``, ``server.core.selection``).
+rules the Ad Forge API uses (``server.core.commands``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 from chatkit.types import (
     AttachmentsCreateReq,
@@ -40,12 +40,21 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-from server.core.runs import RunRequest
+from server.core.catalog_rules import check_format
+from server.core.commands.choices import answer_choice
+from server.core.commands.keys import keyed_id, replayed, request_hash
+from server.core.commands.messages import (
+    MessageCreate,
+    plan_turn,
+    session_of,
+    user_message_event_id,
+)
+from server.core.commands.retry import retry_from
+from server.core.products import resolve_product
+from server.core.runs import Multitask, RunRequest, ThreadBusyError
 from server.core.services import Services
-from server.core.turns import MessageCreate, plan_turn, session_of
-from server.http.auth import User
+from server.core.users import User
 from server.http.errors import ApiError, conflict, not_found
-from server.protocols.chatkit.choices import answer_turn
 from server.protocols.chatkit.context import (
     GUIDED_PROMPT,
     NewThread,
@@ -55,11 +64,8 @@ from server.protocols.chatkit.context import (
     new_id,
 )
 from server.protocols.chatkit.projection import PROJECTION_NAME, ChatKitView
-from server.protocols.chatkit.retry import retry_turn
 from server.protocols.chatkit.view import ThreadView
 from server.protocols.chatkit.widgets import CHOOSE_ACTION
-from tools.catalog import DEMO_PRODUCTS
-from tools.creative.models import ProductInfo
 
 __all__ = ["REQUEST_TYPES", "parse", "prepare"]
 
@@ -128,48 +134,27 @@ def _options(metadata: dict[str, Any]) -> ThreadOptions:
         raise _invalid(f"invalid metadata: {problems}") from error
 
 
-def _free(services: Services, thread_id: str, multitask: Literal["reject", "enqueue"]) -> bool:
-    """False when a run is active and the request may queue; 409 when it may not."""
-    if not services.runs.busy(thread_id):
-        return True
-    if multitask == "reject":
+def _free(ctx: RequestContext, services: Services, thread_id: str, multitask: Multitask) -> bool:
+    """Hold the thread for this request (``ctx.reservation``); 409 when busy and it may not queue.
+
+    Returns whether the message may be read against the current step now (False: it was
+    enqueued behind a running turn and is read when its run starts).
+    """
+    try:
+        ctx.reservation = services.runs.hold(thread_id, multitask)
+    except ThreadBusyError as error:
         raise conflict(
             "run_in_progress",
             "a response is still being generated; wait, stop it, or send with "
             'metadata {"multitask": "enqueue"}',
-        )
-    return False
+        ) from error
+    return ctx.reservation.now
 
 
 def _guided_rest(text: str) -> str | None:
     """The text after ``/guided`` when the message starts with it."""
     head, _, rest = text.partition(" ")
     return rest.strip() if head.casefold() == GUIDED_PROMPT else None
-
-
-async def _product(
-    services: Services, user: User, product_id: str | None, text: str | None
-) -> tuple[str | None, ProductInfo]:
-    """The guided thread's product: an id, a catalog name, else the text describes a new one."""
-    if product_id:
-        found = await services.products.find(user.id, product_id)
-        if found is None:
-            raise not_found("product", product_id)
-        return product_id, found
-    query = (text or "").strip()
-    if not query:
-        raise _invalid(
-            "name the product after /guided: a catalog id ('/guided 1') or a description "
-            "('/guided Aurora Cold Brew: a coffee concentrate for busy mornings')"
-        )
-    found = await services.products.find(user.id, query)
-    if found is not None:
-        return query, found
-    for demo in DEMO_PRODUCTS:
-        if demo.name.casefold() == query.casefold():
-            return demo.id, demo
-    name, _, description = query.partition(":")
-    return None, ProductInfo(name=name.strip()[:200], description=description.strip() or query)
 
 
 async def _resolved(
@@ -193,14 +178,17 @@ async def _create(services: Services, ctx: RequestContext, req: ThreadsCreateReq
     if options.flow == "guided" or (options.flow is None and rest is not None):
         # The product: metadata's productId, else what follows /guided, else the whole message.
         described = rest if rest is not None else None if options.product_id else text
-        product_id, product = await _product(services, user, options.product_id, described)
+        format_name = check_format(options.format, options.media_type).name
+        product_id, product = await resolve_product(
+            services.products, user.id, options.product_id, described
+        )
         hint = text if rest is None and options.product_id else "generate"  # as Ad Forge reads it
         session = {
             "sessionId": thread_id,
             "userId": user.id,
             "productId": product_id,
             "product": product.model_dump(mode="json", by_alias=True),
-            "format": options.format,
+            "format": format_name,
             "mediaType": options.media_type,
             "graph": "ad_workflow",
         }
@@ -237,7 +225,19 @@ async def _add_message(
     thread = _thread(services, ctx.user, req.params.thread_id)
     text = _text(req.params.input)
     multitask = _options(req.metadata).multitask
-    free = _free(services, thread.id, multitask)
+    if ctx.idempotency_key is not None:
+        ctx.message_id = keyed_id("msg", ctx.user.id, f"chatkit:{thread.id}", ctx.idempotency_key)
+        ctx.request_hash = request_hash({"text": text})
+        found = await replayed(
+            services.store,
+            user_message_event_id(thread.id, ctx.message_id),
+            ctx.request_hash,
+            thread_id=thread.id,
+        )
+        if found is not None:
+            ctx.replay = (found.seq, str(found.data.get("runId")))
+            return
+    free = _free(ctx, services, thread.id, multitask)
     if thread.graph != "ad_workflow":
         ctx.turn = Turn(_assistant_run(ctx, thread.id, text), multitask)
         return
@@ -271,9 +271,9 @@ async def _choose(services: Services, ctx: RequestContext, req: ThreadsCustomAct
         isinstance(payload.get(k), str) for k in ("interruptId", "optionId")
     ):
         raise _invalid(f"{CHOOSE_ACTION} needs a payload {{interruptId, optionId}}")
-    _free(services, thread.id, "reject")
-    ctx.turn = await answer_turn(
-        services, ctx, thread, payload["interruptId"], option_id=payload["optionId"]
+    _free(ctx, services, thread.id, "reject")
+    ctx.turn = await _answer(
+        services, ctx, thread, payload["interruptId"], payload["optionId"], None
     )
 
 
@@ -295,10 +295,31 @@ async def _structured(
     values = [v for v in (answer.values if answer else []) if v.strip()]
     if params.input.status == "skipped" or not values or (answer is not None and answer.skipped):
         raise _invalid("this choice cannot be skipped: pick an option or type what you want")
-    _free(services, thread.id, "reject")
-    ctx.turn = await answer_turn(
-        services, ctx, thread, thread.choice.interrupt_id, text=values[0][:500]
+    _free(ctx, services, thread.id, "reject")
+    ctx.turn = await _answer(services, ctx, thread, thread.choice.interrupt_id, None, values[0])
+
+
+async def _answer(
+    services: Services,
+    ctx: RequestContext,
+    thread: ThreadView,
+    interrupt_id: str,
+    option_id: str | None,
+    text: str | None,
+) -> Turn:
+    if thread.graph != "ad_workflow":
+        raise _invalid("this thread has no workflow choices")
+    answer = await answer_choice(
+        services,
+        ctx.user,
+        thread.id,
+        interrupt_id,
+        message_id=ctx.message_id,
+        option_id=option_id,
+        text=text,
+        source="chatkit",
     )
+    return Turn(answer.run, message=answer.message, selection=answer.selection)
 
 
 async def _tool_output(
@@ -317,8 +338,9 @@ async def _retry(services: Services, ctx: RequestContext, req: ThreadsRetryAfter
         raise not_found("item", req.params.item_id)
     if item["type"] != "user_message":
         raise _invalid(f"item {req.params.item_id!r} is not a user message")
-    _free(services, thread.id, "reject")
-    ctx.turn = await retry_turn(services, ctx.user, thread, req.params.item_id)
+    _free(ctx, services, thread.id, "reject")
+    run = await retry_from(services, ctx.user, thread.id, thread.graph, req.params.item_id)
+    ctx.turn = Turn(run)
 
 
 def _limit(limit: int | None) -> None:
@@ -326,14 +348,33 @@ def _limit(limit: int | None) -> None:
         raise _invalid(f"limit must be between 1 and {MAX_PAGE}")
 
 
-async def prepare(services: Services, user: User, body: bytes, base_url: str) -> RequestContext:
+async def prepare(
+    services: Services,
+    user: User,
+    body: bytes,
+    base_url: str,
+    *,
+    idempotency_key: str | None = None,
+) -> RequestContext:
     """Parse and check a ``POST /chatkit`` body; the context ``process()`` runs it with.
 
     Raises:
         ApiError: 4xx for a request that cannot succeed; nothing is recorded then.
     """
     request = parse(body)
-    ctx = RequestContext(user=user, base_url=base_url.rstrip("/"), request=request)
+    ctx = RequestContext(
+        user=user, base_url=base_url.rstrip("/"), request=request, idempotency_key=idempotency_key
+    )
+    try:
+        await _check(services, user, ctx, request)
+    except BaseException:
+        if ctx.reservation is not None:  # refused after holding the thread: nothing recorded
+            services.runs.release(ctx.reservation)
+        raise
+    return ctx
+
+
+async def _check(services: Services, user: User, ctx: RequestContext, request: Any) -> None:
     if isinstance(request, _NOT_OFFERED):
         raise ApiError(400, "not_supported", f"{request.type} is not supported by this server")
     match request:
@@ -360,4 +401,3 @@ async def prepare(services: Services, user: User, body: bytes, base_url: str) ->
                 raise _invalid("a title has at most 200 characters")
         case ThreadsGetByIdReq() | ThreadsDeleteReq() | ItemsFeedbackReq():
             _thread(services, user, request.params.thread_id)
-    return ctx

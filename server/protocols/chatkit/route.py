@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from chatkit.server import StreamingResult
 
     from server.protocols.chatkit.server import AdForgeChatKitServer
+from server.core.services import Services
 from server.http.deps import ServicesDep
 from server.http.errors import ERROR_RESPONSES, ApiError
 from server.protocols.chatkit.context import RequestContext
+from server.protocols.chatkit.stream import replay_turn
 
 __all__ = ["router"]
 
@@ -81,8 +83,23 @@ async def _cancel_when_cut(
             yield chunk
         finished = True
     finally:
+        if ctx.reservation is not None:  # a stream that ended before its run was submitted
+            server.services.runs.release(ctx.reservation)
         if not finished and ctx.started_run is not None and ctx.turn is not None:
             server.cancel_in_background(ctx.turn.run.thread_id, ctx.started_run)
+
+
+def _encoded(stream_event: Any) -> bytes:
+    """A stream event as ChatKit's server encodes it."""
+    encoded: bytes = stream_event.model_dump_json(
+        by_alias=True, exclude_none=True, context={"exclude_metadata": True}
+    ).encode()
+    return encoded
+
+
+def _release(services: Services, ctx: RequestContext) -> None:
+    if ctx.reservation is not None:
+        services.runs.release(ctx.reservation)
 
 
 @router.post(
@@ -103,15 +120,30 @@ async def chatkit(
 ) -> Response:
     """Dispatch one ChatKit request."""
     body = await request.body()
-    ctx = await prepare(services, user, body, str(request.base_url))
+    key = request.headers.get("idempotency-key")
+    ctx = await prepare(services, user, body, str(request.base_url), idempotency_key=key)
+    if ctx.replay is not None:  # a retry: the turn it recorded first, and nothing new
+        seq, run_id = ctx.replay
+        thread_id = ctx.request.params.thread_id
+        replay = replay_turn(services, thread_id, seq, run_id, ctx.base_url)
+        return StreamingResponse(
+            (b"data: " + _encoded(e) + b"\n\n" async for e in replay),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
     try:
         result = await server.process(body, ctx)
     except NotFoundError as error:
+        _release(services, ctx)
         raise ApiError(404, "not_found", str(error)) from error
-    if isinstance(result, chatkit_protocol.StreamingResult):
+    except BaseException:
+        _release(services, ctx)
+        raise
+    if isinstance(result, chatkit_protocol.StreamingResult):  # the stream releases the hold
         return StreamingResponse(
             _cancel_when_cut(result, server, ctx),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+    _release(services, ctx)
     return Response(content=result.json, media_type="application/json")

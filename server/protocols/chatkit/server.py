@@ -107,9 +107,12 @@ class AdForgeChatKitServer(ChatKitServer[RequestContext]):
             [event(thread.id, EventType.USER_MESSAGE_SENT, message, message["messageId"])],
         )
         try:
-            self.services.runs.submit(turn.run, multitask="reject")
+            self.services.runs.submit(turn.run, reservation=context.reservation)
         except ThreadBusyError as error:  # a run started since the preflight looked
             raise ApiError(409, "run_in_progress", str(error)) from error
+        finally:
+            if context.reservation is not None:
+                self.services.runs.release(context.reservation)
         view = self.log_store.thread(thread.id, context)
         updated: ThreadItem | None = None
         if sender is not None and view.choice is not None:

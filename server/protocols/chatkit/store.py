@@ -212,6 +212,10 @@ class EventLogStore(Store[RequestContext]):
         }
         if item.quoted_text:
             data["quotedText"] = item.quoted_text
+        if turn is not None:
+            data["runId"] = turn.run.run_id
+        if context.request_hash is not None:
+            data["requestHash"] = context.request_hash
         await self.append(thread_id, [event(thread_id, EventType.USER_MESSAGE_SENT, data, item.id)])
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:

@@ -41,7 +41,7 @@ from server.protocols.chatkit.items import item_model
 from server.protocols.chatkit.projection import PROJECTION_NAME, ChatKitView
 from server.protocols.chatkit.view import ThreadView
 
-__all__ = ["run_turn", "snapshot", "to_stream_event"]
+__all__ = ["replay_turn", "run_turn", "snapshot", "to_stream_event"]
 
 _EVENTS: dict[str, type[BaseModel]] = {
     "thread.item.added": ThreadItemAddedEvent,
@@ -84,20 +84,43 @@ async def run_turn(
             [event(thread_id, EventType.USER_MESSAGE_SENT, message, message["messageId"])],
         )
     try:
-        services.runs.submit(turn.run, multitask=turn.multitask)
+        services.runs.submit(turn.run, multitask=turn.multitask, reservation=context.reservation)
     except ThreadBusyError as error:
         raise CustomStreamError(
             "A response is still being generated; wait for it or stop it first.",
             allow_retry=True,
         ) from error
+    finally:
+        if context.reservation is not None:
+            services.runs.release(context.reservation)
     run_id = context.started_run = turn.run.run_id
+    async for stream_event in _follow_turn(services, thread_id, view, run_id, context.base_url):
+        yield stream_event
+
+
+async def replay_turn(
+    services: Services, thread_id: str, message_seq: int, run_id: str, base_url: str
+) -> AsyncIterator[ThreadStreamEvent]:
+    """A retried request's answer: the turn it recorded first, from its message on, from the log."""
+    view: ThreadView | None = None
+    for recorded in await services.store.read_thread(thread_id, limit=message_seq - 1):
+        view = apply(view, recorded)[0] or view
+    assert view is not None  # the thread started before its message
+    async for stream_event in _follow_turn(services, thread_id, view, run_id, base_url):
+        yield stream_event
+
+
+async def _follow_turn(
+    services: Services, thread_id: str, view: ThreadView, run_id: str, base_url: str
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Fold the log after ``view`` into stream events until ``run_id``'s response is shown."""
     answered = False
     async with aclosing(follow(services.store, thread_id, after_seq=view.last_seq)) as events:
         async for recorded in events:
             folded, changes = apply(view, recorded)
             view = folded or view
             for change in changes:
-                yield to_stream_event(change, context.base_url)
+                yield to_stream_event(change, base_url)
             if recorded.type != EventType.RESPONSE_COMPLETED:
                 continue
             answered = answered or recorded.run_id == run_id

@@ -1,7 +1,7 @@
-"""``threads.retry_after_item``: rerun a user message's turn from the checkpoint it started from.
+"""The ``retry_from`` command: rerun a user message's turn from the checkpoint it started from.
 
-ChatKit deletes the items after the message and asks for a new response to it. The graph must
-forget those turns too, or the model would answer with the discarded replies in its history. The
+A client (ChatKit's ``threads.retry_after_item``) drops the items after the message and asks for
+a new response to it. The graph must forget those turns too, or the model would answer with the discarded replies in its history. The
 log says which run answered the message (the first ``RunStarted`` after it); every checkpoint
 carries the id of the run that wrote it (``server.core.runs.RUN_ID_KEY``), so the run's first
 checkpoint is found without reading any state. LangGraph then forks (time travel):
@@ -20,15 +20,13 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
 
+from server.core.errors import conflict
 from server.core.events import EventType
 from server.core.runs import RUN_ID_KEY, RunRequest
 from server.core.services import Services
-from server.http.auth import User
-from server.http.errors import conflict
-from server.protocols.chatkit.context import Turn
-from server.protocols.chatkit.view import ThreadView
+from server.core.users import User
 
-__all__ = ["retry_turn"]
+__all__ = ["retry_from"]
 
 
 async def _first_checkpoint(
@@ -41,13 +39,15 @@ async def _first_checkpoint(
     return first
 
 
-async def retry_turn(services: Services, user: User, view: ThreadView, message_id: str) -> Turn:
+async def retry_from(
+    services: Services, user: User, thread_id: str, graph: str, message_id: str
+) -> RunRequest:
     """The run that answers ``message_id`` again from where its first answer started.
 
     Raises:
         ApiError: 409 when the message was never answered, or its run left no checkpoint.
     """
-    events = await services.store.read_thread(view.id)
+    events = await services.store.read_thread(thread_id)
     seq = next(
         (
             e.seq
@@ -63,21 +63,21 @@ async def retry_turn(services: Services, user: User, view: ThreadView, message_i
     if started is None:
         raise conflict("cannot_retry", "this message has no response to retry yet")
     d = started.data
-    saver = services.runs.graphs[view.graph].checkpointer
+    saver = services.runs.graphs[graph].checkpointer
     if not isinstance(saver, BaseCheckpointSaver):
         raise conflict("cannot_retry", "this graph keeps no checkpoints")
-    first = await _first_checkpoint(saver, view.id, str(d["runId"]))
+    first = await _first_checkpoint(saver, thread_id, str(d["runId"]))
     if first is None:
         raise conflict("cannot_retry", "the response to this message left no checkpoint")
     common: dict[str, Any] = {
-        "thread_id": view.id,
+        "thread_id": thread_id,
         "user_id": user.id,
         "product_name": str(d.get("productName") or ""),
-        "graph": view.graph,
+        "graph": graph,
     }
     if first.metadata.get("source") == "input":
         checkpoint_id = first.config["configurable"]["checkpoint_id"]
-        return Turn(RunRequest(kind="continue", checkpoint_id=checkpoint_id, **common))
+        return RunRequest(kind="continue", checkpoint_id=checkpoint_id, **common)
     if first.parent_config is None:
         raise conflict("cannot_retry", "the response to this message has no checkpoint before it")
     parent = first.parent_config["configurable"]["checkpoint_id"]
@@ -91,4 +91,4 @@ async def retry_turn(services: Services, user: User, view: ThreadView, message_i
         )
     else:
         run = RunRequest(kind="continue", checkpoint_id=parent, **common)
-    return Turn(run)
+    return run
