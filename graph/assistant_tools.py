@@ -18,9 +18,10 @@ from langgraph.prebuilt import InjectedState
 from langgraph.types import Command
 from pydantic import ValidationError
 
-from graph.nodes._common import thread_id_of
+from graph.nodes._common import current_context, thread_id_of
 from graph.state import AssistantState
 from tools.assets import AssetRecord, merge_images
+from tools.compliance import parse_placements, review
 from tools.ids import stable_id
 from tools.jobs import IMAGE_RESOLUTIONS
 
@@ -33,6 +34,22 @@ _SIZE_ALIASES = {
     "landscape": "1200x628",
     "1024x1024": "1080x1080",
 }
+
+
+_BLOCKED_HINT = (
+    "Not saved: rewrite the copy using the findings' suggested rewrites, or call again with "
+    "acknowledge_findings=true if the marketer explicitly accepts them."
+)
+
+
+def gate_asset(asset: AssetRecord, *, acknowledged: bool) -> dict[str, Any]:
+    """The copy gate's verdict on a saved ad; an acknowledged block records who accepted it."""
+    context = current_context()
+    placements = parse_placements(context.placements)
+    verdict = review("ad", asset.to_wire(), product=asset.product, placements=placements)
+    if verdict["status"] == "blocked" and acknowledged:
+        verdict["acknowledgedBy"] = context.user_id
+    return verdict
 
 
 def _result(tool_call_id: str, name: str, payload: dict[str, Any], **update: Any) -> Command[Any]:
@@ -55,8 +72,9 @@ def save_ad_asset(
     tool_call_id: Annotated[str, InjectedToolCallId],
     images: list[str] | None = None,
     asset_id: str | None = None,
+    acknowledge_findings: bool = False,
 ) -> Command[Any]:
-    """Store a finalized ad concept including copy and image prompts so it can be shown in the campaign gallery."""
+    """Store a finalized ad concept including copy and image prompts so it can be shown in the campaign gallery. Copy the compliance check blocks is not saved unless acknowledge_findings is true."""
     target = (
         asset_id
         or state.get("latest_asset_id")
@@ -81,7 +99,17 @@ def save_ad_asset(
     except ValidationError as error:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors())
         return _result(tool_call_id, "save_ad_asset", {"status": "error", "error": problems})
-    payload = {"asset_id": asset.id, "status": "saved", "image_count": str(len(asset.images))}
+    verdict = gate_asset(asset, acknowledged=acknowledge_findings)
+    if verdict["status"] == "blocked" and not verdict.get("acknowledgedBy"):
+        refused = {"status": "blocked", "compliance": verdict, "hint": _BLOCKED_HINT}
+        return _result(tool_call_id, "save_ad_asset", refused)
+    asset = asset.model_copy(update={"compliance": verdict})
+    payload = {
+        "asset_id": asset.id,
+        "status": "saved",
+        "image_count": str(len(asset.images)),
+        "compliance": verdict,
+    }
     return _result(
         tool_call_id,
         "save_ad_asset",

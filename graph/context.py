@@ -5,11 +5,18 @@ Only JSON-friendly fields, so LangGraph Studio and the Agent Protocol can pass i
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from graph.models import default_model_spec
+from tools.compliance import parse_placements
 
-__all__ = ["Context"]
+__all__ = ["Context", "default_placements"]
+
+
+def default_placements() -> str:
+    """``ADFORGE_PLACEMENTS`` (checked), e.g. ``"meta,tiktok"``; the copy gate's default otherwise."""
+    return ",".join(parse_placements(os.environ.get("ADFORGE_PLACEMENTS")))
 
 
 @dataclass(kw_only=True)
@@ -25,4 +32,11 @@ class Context:
     )
     user_id: str = field(
         default="local", metadata={"description": "Owner of the thread, for asset records."}
+    )
+    placements: str = field(
+        default_factory=default_placements,
+        metadata={
+            "description": "Comma-separated ad placements the copy gate checks lengths against: "
+            "'meta', 'tiktok'."
+        },
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,10 +24,13 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @contextmanager
-def serve(tmp: Path, *, model_latency_ms: int = 0) -> Iterator[str]:
+def serve(
+    tmp: Path, *, model_latency_ms: int = 0, extra_env: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """``python -m server`` with its own data dir and a fast video renderer; yields the base URL.
 
-    ``model_latency_ms`` slows every call of the offline model, so a test can act mid-turn.
+    ``model_latency_ms`` slows every call of the offline model, so a test can act mid-turn;
+    ``extra_env`` adds variables (e.g. a fake OpenAI's ``OPENAI_BASE_URL``).
     """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -36,6 +39,7 @@ def serve(tmp: Path, *, model_latency_ms: int = 0) -> Iterator[str]:
         "ADFORGE_DATA_DIR": str(tmp / "data"),
         "ADFORGE_VIDEO_FPS": "12",
         "ADFORGE_OFFLINE_LATENCY_MS": str(model_latency_ms),
+        **(extra_env or {}),
     }
     with running(
         [sys.executable, "-m", "server"],

@@ -10,6 +10,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph import models
 from server.core.persistence import open_checkpointer
+from tests.fakes import FakeOpenAI, running_fake_openai
 
 _PROVIDER_ENV = (
     "OPENAI_API_KEY",
@@ -30,6 +31,7 @@ _PROVIDER_ENV = (
     "HEYGEN_POLL_INTERVAL_S",
     "HEYGEN_TIMEOUT_S",
     "ADFORGE_WEBHOOK_SECRET",
+    "ADFORGE_PLACEMENTS",
 )
 
 
@@ -49,3 +51,14 @@ async def saver(tmp_path: Path) -> AsyncIterator[AsyncSqliteSaver]:
     """A real AsyncSqliteSaver on a WAL SQLite file, as the server opens it."""
     async with open_checkpointer(tmp_path / "checkpoints.sqlite") as opened:
         yield opened
+
+
+@pytest.fixture
+def fake_openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """A local fake OpenAI server the real ``ChatOpenAI`` client is pointed at."""
+    with running_fake_openai() as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
+        monkeypatch.setenv("ADFORGE_MODEL_MAX_RETRIES", "2")
+        monkeypatch.setenv("ADFORGE_MODEL_TIMEOUT_S", "10")
+        yield fake

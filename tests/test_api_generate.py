@@ -19,6 +19,7 @@ from server.protocols.adforge.generate_schemas import (
 )
 from tests.test_auth_errors import KEYS, api_client, assert_error, bearer
 from tools.catalog import find_product
+from tools.compliance import attach
 from tools.creative.engine import generate as offline_generate
 from tools.creative.models import (
     AngleSet,
@@ -33,11 +34,12 @@ from tools.creative.models import (
 PERSONA_KEYS = {
     "id", "name", "avatar", "label", "category", "labelColor", "age", "ageRange", "gender",
     "location", "description", "traits", "keyTraits", "painPoints", "desires", "features",
+    "compliance",
 }  # fmt: skip
-ANGLE_KEYS = {"id", "title", "score", "description", "metrics", "reason"}
+ANGLE_KEYS = {"id", "title", "score", "description", "metrics", "reason", "compliance"}
 CONCEPT_KEYS = {
     "id", "title", "score", "description", "hook", "fullScript", "callToAction",
-    "visualDirection", "metrics",
+    "visualDirection", "metrics", "compliance",
 }  # fmt: skip
 OFFLINE = {"model": "offline:adforge-creative-1", "offline": True}
 VIDEO = {
@@ -80,7 +82,11 @@ def test_personas_match_what_the_workflow_writes(client: TestClient) -> None:
     expected = offline_generate(CreativeBrief(task="personas", product=product, hint="runners"))
     assert isinstance(expected, PersonaSet)
     data = _personas(client, productId="4", hint="runners")["data"]
-    assert data["audiences"] == [persona_to_wire(d, i) for i, d in enumerate(expected.personas)]
+    category = product.category
+    assert data["audiences"] == [
+        attach("persona", persona_to_wire(d, i), product=product.name, category=category)
+        for i, d in enumerate(expected.personas)
+    ]
 
 
 def test_hint_steers_the_personas(client: TestClient) -> None:
@@ -187,13 +193,16 @@ def test_scripts_carry_the_script_details(client: TestClient) -> None:
     brief = CreativeBrief(task="concepts", product=product, persona=persona, angle=angle)
     expected = offline_generate(brief)
     assert isinstance(expected, ConceptSet)
-    assert data["concepts"] == [concept_to_wire(d, i) for i, d in enumerate(expected.concepts)]
+    shown = [{k: v for k, v in c.items() if k != "compliance"} for c in data["concepts"]]
+    assert shown == [concept_to_wire(d, i) for i, d in enumerate(expected.concepts)]
 
 
 def test_a_failed_generation_is_a_retryable_502(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def failing(model: object, schema: type[BaseModel], brief: CreativeBrief) -> BaseModel:
+    async def failing(
+        model: object, schema: type[BaseModel], brief: CreativeBrief, **_: object
+    ) -> BaseModel:
         raise CreativeGenerationError(
             brief.task, 3, ["personas: List should have at least 4 items"]
         )
@@ -217,11 +226,13 @@ def test_public_models_carry_every_wire_field() -> None:
     concepts = offline_generate(CreativeBrief(task="concepts", product=product))
     assert isinstance(personas, PersonaSet) and isinstance(angles, AngleSet)
     assert isinstance(concepts, ConceptSet)
+    risky = {"hook": "Are you perimenopausal?", "compliance": None}
     pairs: list[tuple[type[BaseModel], dict[str, Any]]] = [
-        (PersonaPublic, persona_to_wire(personas.personas[0], 0)),
-        (AnglePublic, angle_to_wire(angles.angles[0], 0)),
-        (ConceptPublic, concept_to_wire(concepts.concepts[0], 0)),
+        (PersonaPublic, attach("persona", persona_to_wire(personas.personas[0], 0))),
+        (AnglePublic, attach("angle", angle_to_wire(angles.angles[0], 0))),
+        (ConceptPublic, attach("concept", concept_to_wire(concepts.concepts[0], 0) | risky)),
     ]
+    assert pairs[2][1]["compliance"]["findings"], "a finding's every field is in the model"
     for model, wire in pairs:
         assert model.model_validate(wire).model_dump(by_alias=True) == wire
 

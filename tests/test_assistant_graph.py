@@ -54,6 +54,8 @@ async def test_brief_concept_save_image_and_theme(assistant: Any) -> None:
     assert state["latest_asset_id"] == saved["asset_id"]
     assert 45 <= len(asset["primaryText"].split()) <= 80
     assert len(asset["headline"]) <= 40 and len(asset["imagePrompts"]) >= 3
+    assert asset["compliance"]["status"] != "blocked" and saved["compliance"] == asset["compliance"]
+    assert "Copy check" in concept_turn[-1].text, "the chat shows the verdict"
 
     image_turn = await _say(assistant, cfg, "Please generate an image for it")
     assert _tool_calls(image_turn) == ["generate_ad_image"]

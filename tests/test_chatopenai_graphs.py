@@ -8,11 +8,9 @@ so the client's request building, streaming, tool-call merging and retries are a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.types import Command
@@ -26,7 +24,6 @@ from tests.fakes import (
     FakeText,
     FakeToolCalls,
     fail_then,
-    running_fake_openai,
     schema_responder,
     scripted,
     server_error,
@@ -35,16 +32,6 @@ from tests.helpers import advance, thread
 
 FIXTURES = json.loads((Path(__file__).parent / "fixtures" / "openai_structured.json").read_text())
 OPENAI = Context(model="openai:gpt-4.1")
-
-
-@pytest.fixture
-def fake_openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    with running_fake_openai() as fake:
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
-        monkeypatch.setenv("ADFORGE_MODEL_MAX_RETRIES", "2")
-        monkeypatch.setenv("ADFORGE_MODEL_TIMEOUT_S", "10")
-        yield fake
 
 
 def _from_fixtures(name: str) -> Any:

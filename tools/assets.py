@@ -36,6 +36,8 @@ class AssetRecord(BaseModel):
     videos: list[dict[str, Any]] = Field(default_factory=list)
     source_session: str | None = None
     offline: bool = False
+    compliance: dict[str, Any] | None = None
+    """The copy gate's verdict on this asset's copy (``tools.compliance``), when checked."""
 
     @field_validator(
         "product", "style", "tone", "pitch", "headline", "primary_text", "call_to_action"

@@ -8,7 +8,7 @@ or re-sending the request can never start a second paid provider job.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
@@ -63,6 +63,8 @@ class MediaJobRequest(_Wire):
     avatar_id: str | None = None
     voice_id: str | None = None
     estimated_seconds: int = Field(ge=1)
+    compliance: dict[str, Any] | None = None
+    """The copy gate's verdict on ``headline``/``primary_text``/``call_to_action``."""
 
 
 class MediaResult(_Wire):

@@ -6,19 +6,35 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
-from langgraph.runtime import Runtime
+from langgraph.runtime import Runtime, get_runtime
 
 from graph.context import Context
 from graph.models import load_chat_model, parse_model_spec
 from graph.state import WorkflowState
 from tools.creative.models import CreativeBrief, CreativeTask, ProductInfo
 
-__all__ = ["brief_for", "context_of", "generation_info", "model_for", "thread_id_of"]
+__all__ = [
+    "brief_for",
+    "context_of",
+    "current_context",
+    "generation_info",
+    "model_for",
+    "thread_id_of",
+]
 
 
 def context_of(runtime: Runtime[Context]) -> Context:
     """The run's context, or the defaults when a caller (e.g. Studio) passed none."""
     return runtime.context if isinstance(runtime.context, Context) else Context()
+
+
+def current_context() -> Context:
+    """The running graph's context, for code not handed the runtime; defaults outside a run."""
+    try:
+        context = get_runtime(Context).context
+    except RuntimeError:
+        return Context()
+    return context if isinstance(context, Context) else Context()
 
 
 def model_for(runtime: Runtime[Context]) -> BaseChatModel:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic.alias_generators import to_camel
 
+from graph.context import Context
+from graph.nodes._common import context_of
 from graph.state import WorkflowState
 from tools.jobs import IMAGE_RESOLUTIONS, VIDEO_RESOLUTIONS
 
@@ -98,10 +101,40 @@ def choose_angle(state: WorkflowState) -> Command[Literal["propose_concepts", "p
     return Command(goto="propose_concepts", update={"selected_angle": chosen})
 
 
+_BLOCKED = (
+    "“{title}” has copy the compliance check blocks ({rules}). Pick another script, ask for a "
+    "rewrite, or choose it again with acknowledgeFindings: true to render it anyway."
+)
+
+
+def _acknowledged(
+    concept: dict[str, Any], acknowledged: bool, user_id: str
+) -> dict[str, Any] | None:
+    """The concept to render, or None when its copy is blocked and nobody acknowledged that."""
+    verdict = concept.get("compliance") or {}
+    if verdict.get("status") != "blocked":
+        return concept
+    if not acknowledged:
+        return None
+    return {**concept, "compliance": {**verdict, "acknowledgedBy": user_id}}
+
+
+def _blocked_error(concept: dict[str, Any]) -> dict[str, Any]:
+    findings = (concept.get("compliance") or {}).get("findings", [])
+    rules = ", ".join(dict.fromkeys(f["ruleId"] for f in findings if f["severity"] == "block"))
+    message = _BLOCKED.format(title=concept.get("title", "This script"), rules=rules)
+    return {"code": "copy_blocked", "message": message, "retryable": False}
+
+
 def choose_concept(
-    state: WorkflowState,
-) -> Command[Literal["submit_media_job", "propose_concepts"]]:
-    """Wait for a script choice and the render to make of it (video with an avatar, or image)."""
+    state: WorkflowState, runtime: Runtime[Context]
+) -> Command[Literal["submit_media_job", "propose_concepts", "choose_concept"]]:
+    """Wait for a script choice and the render to make of it (video with an avatar, or image).
+
+    A script whose copy the gate blocks is rendered only with ``acknowledgeFindings: true``,
+    and the acknowledgement records who gave it; otherwise the choice is asked again with the
+    reason shown.
+    """
     concepts = state["concepts"]
     video = state.get("media_type", "video") == "video"
     action = "generate_video" if video else "generate_image"
@@ -109,6 +142,7 @@ def choose_concept(
     extra: dict[str, Any] = {
         "action": (Literal[action], action),
         "resolution": (Literal[resolutions], resolutions[0]),
+        "acknowledge_findings": (bool, False),
     }
     if video:
         extra["avatar_id"] = (str | None, Field(default=None, max_length=120))
@@ -124,8 +158,12 @@ def choose_concept(
     )
     if answer.free_text is not None:
         return Command(goto="propose_concepts", update={"concept_hint": answer.free_text})
-    chosen = next(c for c in concepts if c["id"] == answer.option_id)
     options = answer.model_dump()  # the per-session fields of the dynamic schema
+    picked = next(c for c in concepts if c["id"] == answer.option_id)
+    user_id = context_of(runtime).user_id
+    chosen = _acknowledged(picked, options["acknowledge_findings"], user_id)
+    if chosen is None:
+        return Command(goto="choose_concept", update={"media_error": _blocked_error(picked)})
     media_request = {
         "action": action,
         "resolution": options["resolution"],

@@ -11,7 +11,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.nodes._common import brief_for, generation_info, model_for
+from graph.nodes._common import brief_for, context_of, generation_info, model_for
 from graph.progress import report_status
 from graph.state import WorkflowState
 from graph.steps import propose
@@ -57,7 +57,7 @@ async def propose_personas(state: WorkflowState, runtime: Runtime[Context]) -> d
     """Four audience personas, steered by the marketer's free-text hint when there is one."""
     report_status("Analyzing market trends and competitor keywords...", step="persona_selection")
     brief = brief_for(state, "personas", hint=state.get("audience_hint"))
-    proposal = await propose(model_for(runtime), brief)
+    proposal = await propose(model_for(runtime), brief, placements=context_of(runtime).placements)
     report_status("Audience analysis completed", "completed", step="persona_selection")
     return {
         "personas": proposal.options,
@@ -87,7 +87,7 @@ async def propose_angles(state: WorkflowState, runtime: Runtime[Context]) -> dic
         estimated_time="2-3min",
     )
     brief = brief_for(state, "angles", hint=state.get("angle_hint"))
-    proposal = await propose(model_for(runtime), brief)
+    proposal = await propose(model_for(runtime), brief, placements=context_of(runtime).placements)
     report_status("Analyze Completed", "completed", step="angle_selection")
     return {
         "angles": proposal.options,
@@ -102,7 +102,7 @@ async def propose_concepts(state: WorkflowState, runtime: Runtime[Context]) -> d
     """Two or three psychology-based concepts, each with a full script."""
     report_status("Generating psychology-optimized scripts...", step="script_selection")
     brief = brief_for(state, "concepts", hint=state.get("concept_hint"))
-    proposal = await propose(model_for(runtime), brief)
+    proposal = await propose(model_for(runtime), brief, placements=context_of(runtime).placements)
     report_status("Scripts ready", "completed", step="script_selection")
     return {
         "concepts": proposal.options,

@@ -15,10 +15,12 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, interrupt
 from pydantic import create_model
 
-from graph.nodes._common import thread_id_of
+from graph.nodes._common import current_context, thread_id_of
 from graph.progress import report_status
 from graph.state import WorkflowState
 from tools.assets import AssetRecord
+from tools.compliance import parse_placements, review
+from tools.creative.ad_copy import AdCopy, static_ad_copy
 from tools.creative.models import word_count
 from tools.ids import stable_id
 from tools.jobs import (
@@ -48,17 +50,34 @@ def script_parts(concept: dict[str, Any]) -> ScriptParts:
     return ScriptParts(hook=hook, body=body[:4] or [concept["description"]], cta=cta)
 
 
-def _headline(text: str, limit: int = 40) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—-")
-    return cut + "…"
+def _ad_copy(state: WorkflowState, placements: tuple[str, ...]) -> tuple[AdCopy, dict[str, Any]]:
+    """The static ad's copy for the chosen concept, and the copy gate's verdict on it."""
+    concept = state["selected_concept"] or {}
+    product = state["product"]
+    angle = (state.get("selected_angle") or {}).get("title", "")
+    copy = static_ad_copy(concept, product["name"], angle=angle, placements=placements)
+    verdict = review(
+        "ad",
+        copy.to_wire(),
+        product=product["name"],
+        category=product.get("category", ""),
+        placements=placements,
+    )
+    accepted = (concept.get("compliance") or {}).get("acknowledgedBy")
+    if verdict["status"] == "blocked" and accepted:
+        verdict["acknowledgedBy"] = accepted
+    return copy, verdict
 
 
 def submit_media_job(state: WorkflowState, config: RunnableConfig) -> dict[str, Any]:
-    """Record the render request; its id makes a second submission a no-op."""
+    """Record the render request; its id makes a second submission a no-op.
+
+    The image prints the ad copy written for the reader (``static_ad_copy``), never the
+    strategy note; the same copy and its verdict go on to the gallery asset.
+    """
     concept = state["selected_concept"] or {}
     request = state["media_request"] or {}
+    copy, verdict = _ad_copy(state, parse_placements(current_context().placements))
     kind: Literal["video", "image"] = (
         "video" if request.get("action") == "generate_video" else "image"
     )
@@ -74,9 +93,10 @@ def submit_media_job(state: WorkflowState, config: RunnableConfig) -> dict[str, 
         product_name=state["product"]["name"],
         title=concept["title"],
         script=script_parts(concept),
-        headline=_headline(concept.get("hook") or concept["title"]),
-        primary_text=concept["description"],
-        call_to_action=concept["callToAction"],
+        headline=copy.headline,
+        primary_text=copy.primary_text,
+        call_to_action=copy.call_to_action,
+        compliance=verdict,
         resolution=request["resolution"],
         avatar_id=request.get("avatarId"),
         estimated_seconds=estimate_seconds(kind, words),
@@ -138,8 +158,9 @@ def save_asset(state: WorkflowState, config: RunnableConfig) -> dict[str, Any]:
         tone=concept.get("title", "Concept"),
         pitch=angle.get("title", "Angle"),
         headline=job.get("headline") or concept.get("title", "Ad"),
-        primary_text=concept.get("fullScript") or concept.get("description", ""),
-        call_to_action=concept.get("callToAction", "Learn more"),
+        primary_text=job.get("primaryText") or concept.get("fullScript", ""),
+        call_to_action=job.get("callToAction") or concept.get("callToAction", "Learn more"),
+        compliance=job.get("compliance"),
         image_prompts=[concept.get("visualDirection", "")],
         images=[] if video else [result["url"]],
         videos=[result] if video else [],

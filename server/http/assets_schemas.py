@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from server.core.projections.gallery import AssetKind
+from server.http.compliance_schemas import CompliancePublic
 from server.http.schemas import ApiModel
 
 __all__ = ["AssetPublic", "AssetsPublic", "VideoPublic"]
@@ -44,6 +45,9 @@ class AssetPublic(ApiModel):
     videos: list[VideoPublic]
     source_session: str = Field(description="The session (thread) that saved it")
     offline: bool = Field(description="True when made by the offline deterministic engine")
+    compliance: CompliancePublic | None = Field(
+        default=None, description="The copy gate's verdict on this asset's copy"
+    )
     created_at: str = Field(description="First save, ISO-8601 UTC")
     updated_at: str = Field(description="Latest save, ISO-8601 UTC")
 

@@ -23,6 +23,7 @@ from tools.creative._context import (
     start,
 )
 from tools.creative._hashing import pick, score, shuffled
+from tools.creative._steer import read_steer
 from tools.creative._text import lower_first, sentence, upper_first, word_count
 from tools.creative.models import (
     ConceptDraft,
@@ -48,6 +49,7 @@ class Principle:
     beats: tuple[str, ...]
     cta: str
     visual: str
+    still: str
     bias: tuple[float, float, float, float]
     needs: str | None = None
 
@@ -71,6 +73,8 @@ PRINCIPLES: tuple[Principle, ...] = (
         "open on a tight, slightly desaturated shot of the everyday frustration, snap to full "
         "colour the moment {short} appears, then cut between the presenter and close-ups of "
         "{feature}",
+        "a split layout: a desaturated everyday-frustration scene on one side, {hero} in full "
+        "colour on the other, {feature} as the one call-out",
         (9.0, 8.4, 7.4, 8.0),
     ),
     Principle(
@@ -86,6 +90,8 @@ PRINCIPLES: tuple[Principle, ...] = (
         "{Action} with {short} and see what the switch feels like.",
         "build a quick montage of real, consented customer clips in everyday settings, cut to the "
         "presenter on the key line and caption each beat; no scripted testimonials from avatars",
+        "real, consented customer photos arranged around {hero}, each with a short caption; no "
+        "fabricated reviews or avatar faces",
         (8.2, 8.0, 8.6, 8.3),
     ),
     Principle(
@@ -98,6 +104,7 @@ PRINCIPLES: tuple[Principle, ...] = (
         "{Action} with {short} today.",
         "golden, airy lifestyle footage of {someone} during {moment}, the presenter speaking "
         "warmly to camera, with product B-roll on {feature} and a clean end card",
+        "a golden, airy lifestyle photo of {someone} during {moment}, {hero} in view",
         (8.6, 7.6, 7.8, 8.1),
     ),
     Principle(
@@ -112,7 +119,8 @@ PRINCIPLES: tuple[Principle, ...] = (
         ("The answer: {feature}.", "{mechanism}", "Add {feature2}, and the routine gets easier."),
         "{Action} with {short} and see it for yourself.",
         "start on an extreme close-up that hides the product, hold the reveal until the "
-        "presenter names {feature}, then pull back to the full packshot",
+        "presenter names {feature}, then pull back to {hero}",
+        "a tight crop that keeps {hero} half out of frame, {feature} as the single call-out",
         (9.2, 7.9, 7.6, 7.7),
     ),
     Principle(
@@ -126,8 +134,10 @@ PRINCIPLES: tuple[Principle, ...] = (
         ),
         ("First, {feature}.", "Second, {feature2}.", "{mechanism}"),
         "Check the details, then {action} with {short}.",
-        "presenter at a clean desk with the product and its label in frame, on-screen call-outs "
-        "for each feature as it is named; no white coats or implied endorsements",
+        "presenter at a clean desk with {hero} in frame, on-screen call-outs for each feature "
+        "as it is named; no white coats or implied endorsements",
+        "{hero} centred on a clean surface with labelled call-outs for {feature} and {feature2}; "
+        "no white coats or implied endorsements",
         (7.8, 8.8, 9.0, 7.9),
     ),
     Principle(
@@ -138,8 +148,9 @@ PRINCIPLES: tuple[Principle, ...] = (
         ("Free tip before you buy another {noun}: {tip}.",),
         ("It makes a real difference, whatever you use.", "{mechanism}", "{Feature}."),
         "Save this tip, then {action} with {short}.",
-        "a hands-on demo of the tip in a real home setting, filmed top-down, then the presenter "
-        "picks up {short} and shows {feature} in one continuous shot",
+        "a hands-on demo of the tip in a real {setting}, filmed top-down, then the presenter "
+        "{handles} and shows {feature} in one continuous shot",
+        "the tip as a three-step visual checklist beside {hero}",
         (8.1, 8.2, 8.8, 8.4),
     ),
     Principle(
@@ -152,6 +163,8 @@ PRINCIPLES: tuple[Principle, ...] = (
         "{Action} with {short} for {price}.",
         "split screen with the everyday alternative on the left and {short} on the right, the "
         "price as a clean on-screen number while the presenter does the maths in one line",
+        "a side-by-side comparison: the everyday alternative on the left, {hero} on the right, "
+        "the price as a clean number",
         (8.4, 8.6, 8.5, 8.7),
         "@price",
     ),
@@ -169,6 +182,7 @@ PRINCIPLES: tuple[Principle, ...] = (
         "{Action} with {short}, made for people like you.",
         "fast cuts of {someone} going about the day during {moment}, the presenter delivering the "
         "lines like a friend, key words captioned",
+        "a candid photo of {someone} during {moment}, {hero} in view, one line of on-image copy",
         (8.5, 7.8, 8.1, 8.0),
     ),
 )
@@ -223,38 +237,78 @@ def _angle(brief: CreativeBrief) -> AngleView:
     return fallback
 
 
+def _physical_words(setup: Setup) -> dict[str, str]:
+    """How shots show the product: software is a screen, never a packshot or "picks up"."""
+    short = setup.facts.short
+    if setup.vocab.key == "software":
+        return {
+            "hero": f"the {short} screen on a laptop",
+            "handles": f"opens {short} on a laptop",
+            "setting": "office",
+            "ending": f"end on the {short} screen with the CTA as on-screen text inside the 9:16 "
+            "safe zone",
+        }
+    return {
+        "hero": f"a packshot of {short}",
+        "handles": f"picks up {short}",
+        "setting": "home setting",
+        "ending": f"end on a packshot of {short} with the CTA as on-screen text inside the 9:16 "
+        "safe zone",
+    }
+
+
+def _mechanism_beat(setup: Setup, ctx: dict[str, str], used: bool) -> str:
+    """The product in one line, once per set and in the script's own words.
+
+    Never the description verbatim; later scripts drop it (their feature beats carry it).
+    """
+    if used or not setup.facts.mechanism:
+        return ""
+    noun = setup.facts.noun or setup.vocab.noun
+    return f"{setup.facts.short} is a {noun} made for {ctx['persona']}."
+
+
 def write_concepts(brief: CreativeBrief) -> ConceptSet:
-    """Write three concepts for the product, persona and angle, each with a full script."""
+    """Write three concepts for the product, persona and angle, each with a full script.
+
+    Image sessions get image directions (a still layout), video sessions shot plans; a
+    free-text note puts its focus in place of the persona's pain and, when punchy, keeps the
+    script to hook, one beat and the CTA.
+    """
     setup = start(brief)
     persona = chosen_persona(brief)
     angle = _angle(brief)
+    steer = read_steer(brief.hint, brief.product.category)
     key = (*setup.seed, persona.name, angle.title)
     fmt = find_format(brief.format)
     shot = fmt.description.rstrip(".") if fmt else brief.format
     still = brief.media_type == "image"
+    words = _physical_words(setup)
+    moment = fill(pick(setup.vocab.moments, *setup.seed, persona.name, "moment"), setup.base)
     drafts: list[ConceptDraft] = []
-    for principle in _choose(setup, key):
+    for index, principle in enumerate(_choose(setup, key)):
         ctx = persona_context(setup, persona, principle.title, prefer=angle_focus(angle))
+        ctx.update(words, moment=moment)
+        if steer and steer.focus:
+            ctx["pain"] = steer.focus
         ctx.update(
             angle=angle.title if setup.clean(angle.title) else "selected",
             Feature=upper_first(ctx["feature"]),
             Feature2=upper_first(ctx["feature2"]),
             Action=upper_first(ctx["action"]),
+            mechanism=_mechanism_beat(setup, ctx, used=index > 0),
         )
         hooks = [h for h in principle.hooks if _usable(setup, h)] or [principle.hooks[0]]
+        if steer and steer.punchy:
+            hooks = [min(hooks, key=len)]
         hook = sentence(fill(pick(hooks, *key, principle.title, "hook"), ctx))
-        beats = [sentence(fill(b, ctx)) for b in principle.beats]
+        beats = [sentence(fill(b, ctx)) for b in principle.beats if fill(b, ctx).strip()]
+        if steer and steer.punchy:
+            beats = beats[:2]
         cta = sentence(fill(principle.cta, ctx))
-        plan = fill(principle.visual, ctx)
-        medium = "Static frame" if still else f"{brief.format}: {lower_first(shot)}"
-        ending = (
-            "the headline and CTA inside the safe zone"
-            if still
-            else (
-                f"end on a packshot of {setup.facts.short} with the CTA as on-screen text inside "
-                f"the 9:16 safe zone"
-            )
-        )
+        plan = fill(principle.still if still else principle.visual, ctx)
+        medium = "Static image" if still else f"{brief.format}: {lower_first(shot)}"
+        ending = "headline and CTA inside the safe zone" if still else words["ending"]
         proof_bonus = 0.3 if setup.found & {"proof", "price"} else 0.0
         h, m, b, c = principle.bias
         drafts.append(
@@ -280,4 +334,6 @@ def write_concepts(brief: CreativeBrief) -> ConceptSet:
         "Each script opens with a hook that works in the first three seconds, then proves it "
         f"with what {setup.facts.short} actually offers.",
     ]
+    if steer:
+        reasoning.insert(0, steer.explain("the scripts"))
     return ConceptSet(concepts=drafts, reasoning=reasoning)

@@ -87,9 +87,22 @@ def _headline(
     return usual
 
 
+_VENUE = re.compile(
+    r"\b(?:caf[eé]s?|coffee\s+shop|restaurant|bistro|bakery|bar|pub|salon|studio|gym|clinic"
+    r"|spa|boutique|shop\s+on|store\s+on)\b",
+    re.IGNORECASE,
+)
+_VENUE_CTAS = ("Visit Today", "Find Us", "Stop By This Week")
+
+
 def _cta(setup: Setup, revision: Revision | None) -> str:
-    """The category's CTA button; a request for a new CTA moves to the next one."""
-    options = setup.vocab.ctas
+    """The category's CTA button; a request for a new CTA moves to the next one.
+
+    A place people visit (a café, a salon) gets visit CTAs: nobody "shops now" for a latte.
+    """
+    product = setup.brief.product
+    venue = _VENUE.search(f"{product.name} {product.category} {product.description}")
+    options = _VENUE_CTAS if venue else setup.vocab.ctas
     usual = pick(options, *setup.seed, "cta")
     if revision and revision.new_cta:
         return options[(options.index(usual) + 1) % len(options)]

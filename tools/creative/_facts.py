@@ -30,7 +30,8 @@ _VERB_START = frozenset(
     "helps lets makes gives keeps brings turns saves tracks finds delivers combines uses".split()
 )
 _NOT_A_NOUN_START = _VERB_START | frozenset(
-    "we our i my it this get make discover meet introducing turn save track find".split()
+    "we our i my it this get make discover meet introducing turn save track find come try visit "
+    "join stop grab order book taste enjoy".split()
 )
 _NUMBER = (
     r"(?:\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+)?|one|two|three|four|five|six|seven|eight|nine|ten"
@@ -67,8 +68,8 @@ _REGIONS = (
 class ProductFacts:
     """Compliance-clean facts about one product, each usable inside a template.
 
-    ``name`` is the product's name as copy may print it and ``short`` a form of at most 24
-    characters for headlines and scripts; both fall back to "this <noun>" when the name itself
+    ``name`` is the product's name as copy may print it and ``short`` its short form for
+    headlines and scripts (about 24 characters, never a name cut mid-word); both fall back to "this <noun>" when the name itself
     fails the compliance checks.
     """
 
@@ -108,18 +109,23 @@ def _noun(first_sentence: str) -> str | None:
     return noun if 3 <= len(noun) <= 32 else None
 
 
+_NAME_SEPARATOR = re.compile(r"\s+(?:for|by|with|from)\s+|\s+[-–—|]\s+|:\s+", re.IGNORECASE)
+
+
 def _short(name: str, noun: str | None) -> str:
     words = name.split()
     noun_words = set((noun or "").split())
     descriptors = _FILLER | noun_words | {"progressif", "progressive", "concentrate", "serum"}
     while len(" ".join(words)) > 24 and len(words) > 2 and words[-1].lower() in descriptors:
         words.pop()
-    while len(" ".join(words)) > 24 and len(words) > 1:
-        words.pop()
-    while len(words) > 2 and words[-1].lower() in _FILLER:
-        words.pop()
     short = " ".join(words)
-    return short if len(short) <= 24 else short[:24].rstrip(" -")
+    if len(short) <= 24:
+        return short
+    # Never cut inside a name ("TallyDesk for Accounting"): keep the brand before a separator
+    # ("TallyDesk" of "TallyDesk for Accounting Firms"), or else the whole name.
+    head = _NAME_SEPARATOR.split(name, maxsplit=1)[0].strip()
+    short = head if head and head != name.strip() else name.strip()
+    return short if len(short) <= 40 else f"this {noun or 'product'}"
 
 
 def _mechanism(first_sentence: str, short: str, noun: str | None) -> str | None:

@@ -31,7 +31,9 @@ class Archetype:
     """An audience persona template; text fields may hold ``{noun}``-style context keys.
 
     ``gender`` is ``"*"`` when the persona follows the product's own audience (a women's probiotic
-    makes it "Female", a unisex app "All genders").
+    makes it "Female", a unisex app "All genders"). ``budget`` is ``"small"`` for buyers who
+    pay out of their own pocket (solo operators, side businesses): they are not offered a
+    high-ticket product; ``"team"`` marks buyers with a company budget.
     """
 
     name: str
@@ -43,6 +45,7 @@ class Archetype:
     pains: tuple[str, ...]
     desires: tuple[str, ...]
     focus: tuple[str, ...]
+    budget: str = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,7 @@ def bars(text: str) -> tuple[str, ...]:
 
 
 def archetype(
-    head: str, about: str, traits: str, pains: str, desires: str, focus: str
+    head: str, about: str, traits: str, pains: str, desires: str, focus: str, budget: str = "*"
 ) -> Archetype:
     """Build an archetype from ``"Name|age|gender|setting"`` and ``|``-separated lists."""
     name, age, gender, setting = bars(head)
@@ -114,6 +117,7 @@ def archetype(
         pains=bars(pains),
         desires=bars(desires),
         focus=bars(focus),
+        budget=budget,
     )
 
 

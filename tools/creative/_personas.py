@@ -49,7 +49,29 @@ def _gender(setup: Setup, archetype: Archetype) -> str:
 
 
 def _fits_product(setup: Setup, archetype: Archetype) -> bool:
+    if archetype.budget == "small" and high_ticket(setup.brief.product.price):
+        return False  # a $1,500/month tool is not bought by a side hustle
+    if archetype.budget == "team" and not high_ticket(setup.brief.product.price):
+        return False
     return setup.gender == "*" or archetype.gender in ("*", setup.gender)
+
+
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b)?")
+_PERIOD = re.compile(
+    r"/\s*(?:mo|month)|per\s+month|monthly|/\s*(?:yr|year)|per\s+year|annual", re.I
+)
+
+
+def high_ticket(price: str | None) -> bool:
+    """Whether ``price`` is a company purchase: at least $300 a month or $3,600 a year."""
+    if not price or not (amount := _AMOUNT.search(price)):
+        return False
+    value = float(amount.group(1).replace(",", "")) * (1000 if amount.group(2) else 1)
+    period = _PERIOD.search(price)
+    if period is None:
+        return value >= 5000
+    yearly = re.search(r"y(?:ea)?r|annual", period.group(0), re.I)
+    return value >= (3600 if yearly else 300)
 
 
 def _location(setup: Setup, archetype: Archetype) -> str:

@@ -198,13 +198,19 @@ def _after_tool(state: State, turn: Turn, call: ToolCallRequest | None) -> Assis
     result = turn.tool_result or {}
     failed = "error" in result or str(result.get("status", "")).lower() in ("error", "failed")
     if name == "save_ad_asset":
+        verdict = result.get("compliance")
+        if str(result.get("status", "")).lower() == "blocked":
+            return AssistantAction(
+                f"I didn't save it: {_copy_check_note(verdict)} Tell me what to change, or say "
+                "you accept the findings."
+            )
         if failed:
             return AssistantAction(
                 "I couldn't save that to your gallery just now. Shall I try again?"
             )
         return AssistantAction(
-            'Saved to your gallery. Say "generate an image" when you want visuals, or tell me '
-            "what to change."
+            f'Saved to your gallery. {_copy_check_note(verdict)} Say "generate an image" when '
+            "you want visuals, or tell me what to change."
         )
     if name == "generate_ad_image" and failed:
         return AssistantAction("The image couldn't be generated this time. Shall I try again?")
@@ -219,6 +225,22 @@ def _after_tool(state: State, turn: Turn, call: ToolCallRequest | None) -> Assis
         theme = str(result.get("theme") or asked_for or "the new")
         return AssistantAction(f"Done, switched to {theme} mode.{suffix}", asked=state.pending)
     return AssistantAction(f"Done.{suffix}", asked=state.pending)
+
+
+def _copy_check_note(verdict: Any) -> str:
+    """The copy gate's verdict in one or two sentences, so the chat shows it, never hides it."""
+    if not isinstance(verdict, Mapping):
+        return ""
+    findings = [f for f in verdict.get("findings", []) if isinstance(f, Mapping)]
+    placements = ", ".join(str(p).capitalize() for p in verdict.get("placements", []))
+    if not findings:
+        return f"Copy check: passed ({placements} placement rules)."
+    first = findings[0]
+    span = str((first.get("span") or {}).get("text", ""))
+    rewrite = f' Suggested: "{first["rewrite"]}".' if first.get("rewrite") else ""
+    more = f" ({len(findings) - 1} more in the asset)" if len(findings) > 1 else ""
+    kind = "blocks" if verdict.get("status") == "blocked" else "flags"
+    return f'Copy check {kind} "{span}": {first.get("reason")}.{rewrite}{more}'
 
 
 def _matching_call(history: Sequence[Turn]) -> ToolCallRequest | None:

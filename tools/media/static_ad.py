@@ -16,7 +16,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +25,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from tools.media.layout import (
     Box,
+    TextBlock,
     draw_pill,
     draw_text_block,
     fit_line,
@@ -99,6 +101,11 @@ class RenderedImage:
     content_type: str
     text_boxes: tuple[Box, ...]
     text_roles: tuple[str, ...] = ()
+    text: Mapping[str, str] = field(default_factory=dict)
+    """The words drawn per copy role (lines joined by a space): the layout record a test or a
+    compliance check reads back instead of the pixels."""
+    truncated: tuple[str, ...] = ()
+    """Roles whose text did not fit at the smallest size and was cut (empty for good copy)."""
 
 
 def render_static_ad(spec: StaticAdSpec, out_path: Path) -> RenderedImage:
@@ -133,7 +140,9 @@ def _finish(
         pad = round(unit * 0.035)
         text_layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(text_layer)
-        roles, boxes, groups = _draw_layout(draw, spec, palette, inset(zone, pad), compact=True)
+        roles, boxes, groups, blocks = _draw_layout(
+            draw, spec, palette, inset(zone, pad), compact=True
+        )
         panels = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
         panel_draw = ImageDraw.Draw(panels)
         for group in groups:
@@ -143,18 +152,30 @@ def _finish(
         composed = Image.alpha_composite(canvas.convert("RGBA"), panels)
         canvas = Image.alpha_composite(composed, text_layer).convert("RGB")
     else:
-        roles, boxes, _ = _draw_layout(ImageDraw.Draw(canvas), spec, palette, zone, compact=False)
+        roles, boxes, _, blocks = _draw_layout(
+            ImageDraw.Draw(canvas), spec, palette, zone, compact=False
+        )
     content_type = "image/png" if spec.image_format == "png" else "image/jpeg"
     save_image_atomic(canvas, out_path, spec.image_format)
-    return RenderedImage(out_path, spec.width, spec.height, content_type, boxes, roles)
+    return RenderedImage(
+        out_path,
+        spec.width,
+        spec.height,
+        content_type,
+        boxes,
+        roles,
+        text={role: " ".join(block.lines) for role, block in blocks.items()},
+        truncated=tuple(role for role, block in blocks.items() if block.truncated),
+    )
 
 
 def _draw_layout(
     draw: ImageDraw.ImageDraw, spec: StaticAdSpec, palette: Palette, zone: Box, *, compact: bool
-) -> tuple[tuple[str, ...], tuple[Box, ...], tuple[Box, ...]]:
+) -> tuple[tuple[str, ...], tuple[Box, ...], tuple[Box, ...], dict[str, TextBlock]]:
     """Place every element inside ``zone``.
 
-    Returns (roles, boxes) in drawing order plus the boxes of the header and content groups.
+    Returns (roles, boxes) in drawing order, the boxes of the header and content groups, and
+    the fitted text block of each copy role.
     ``compact`` stacks the content right above the button instead of centring it, so a photo
     background keeps its upper part clear.
     """
@@ -255,7 +276,13 @@ def _draw_layout(
     # The offline tag is an opaque pill already; only the brand label needs a panel behind it.
     groups = [b for r, b in zip(roles, boxes, strict=True) if r == "brand"]
     groups.append(union([(left, content_top, left + 1, content_top + 1), *boxes[header:]]))
-    return tuple(roles), tuple(boxes), tuple(groups)
+    blocks = {
+        "product_name": eyebrow,
+        "headline": headline,
+        "primary_text": primary,
+        "call_to_action": cta,
+    }
+    return tuple(roles), tuple(boxes), tuple(groups), blocks
 
 
 def draw_offline_tag(

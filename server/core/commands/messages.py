@@ -21,7 +21,7 @@ from server.core.catalog_rules import check_avatar, offered_avatar_ids
 from server.core.commands.keys import keyed_id, replayed, request_hash
 from server.core.errors import conflict, not_found
 from server.core.events import EventType, event, event_id
-from server.core.runs import Multitask, RunRequest, ThreadBusyError
+from server.core.runs import Multitask, Reservation, RunRequest, ThreadBusyError
 from server.core.selection import Hint, Unclear, UnknownOption, interpret, theme_request
 from server.core.services import Services
 from server.core.users import User
@@ -35,6 +35,7 @@ __all__ = [
     "resolve_message",
     "send_message",
     "session_of",
+    "start_turn",
     "user_message_event_id",
 ]
 
@@ -90,6 +91,36 @@ async def pending_of(
 def names_of(session: dict[str, Any]) -> dict[str, str]:
     """Product and format names that frames repeat."""
     return {"product": session["product"]["name"], "format": session["format"]}
+
+
+async def start_turn(
+    services: Services,
+    run: RunRequest,
+    *,
+    message: dict[str, Any] | None,
+    reservation: Reservation | None,
+    multitask: Multitask = "reject",
+) -> None:
+    """Record a prepared turn's user message (if the caller has one) and submit its run.
+
+    For protocols that decide a turn in one step and start it in another (ChatKit decides in its
+    preflight and starts when its server streams): the reservation taken when the turn was
+    decided is submitted with the run and then released.
+
+    Raises:
+        ThreadBusyError: only for a turn decided without a reservation, on a busy thread.
+    """
+    try:
+        if message is not None:
+            message_id = str(message["messageId"])
+            await services.store.append(
+                run.thread_id,
+                [event(run.thread_id, EventType.USER_MESSAGE_SENT, message, message_id)],
+            )
+        services.runs.submit(run, multitask=multitask, reservation=reservation)
+    finally:
+        if reservation is not None:
+            services.runs.release(reservation)
 
 
 def user_message_event_id(thread_id: str, message_id: str) -> str:

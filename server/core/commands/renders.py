@@ -35,6 +35,8 @@ class RenderRequest:
     avatar: str | None = None
     resolution: str | None = None
     callback_url: str | None = None
+    acknowledge_findings: bool = False
+    """Render a script whose copy the compliance gate blocked (the acknowledgement is recorded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,9 @@ async def request_render(
             choice or a response is running, 422 for a script or size not on offer.
     """
     session = session_of(services, user, session_id)
-    digest = request_hash({"render": [render.script_id, render.avatar, render.resolution]})
+    digest = request_hash(
+        {"render": [render.script_id, render.avatar, render.resolution, render.acknowledge_findings]}
+    )
     message_id = (
         keyed_id("msg", user.id, f"render:{session_id}", idempotency_key)
         if idempotency_key
@@ -102,18 +106,26 @@ async def request_render(
             sizes = pending.get("resolutions", VIDEO_RESOLUTIONS)
             if resolution not in sizes:
                 raise invalid(f"resolution must be one of {sizes}", code="invalid_resolution")
+            concept = next(
+                c for c in snapshot.values.get("concepts") or [] if c["id"] == render.script_id
+            )
+            verdict = concept.get("compliance") or {}
+            if verdict.get("status") == "blocked" and not render.acknowledge_findings:
+                raise invalid(
+                    "this script's copy is blocked by the copy check; see its findings, or send "
+                    "acknowledgeFindings: true to render it anyway",
+                    code="copy_blocked",
+                )
             answer: dict[str, Any] = {
                 "optionId": render.script_id,
                 "action": pending["action"],
                 "resolution": resolution,
+                "acknowledgeFindings": render.acknowledge_findings,
             }
             if video and render.avatar:
                 answer["avatarId"] = render.avatar
             kind: Literal["video", "image"] = "video" if video else "image"
             job_id = media_job_id(session_id, render.script_id, kind, resolution, render.avatar)
-            concept = next(
-                c for c in snapshot.values.get("concepts") or [] if c["id"] == render.script_id
-            )
             # The same script-length estimate the workflow records on the job.
             seconds = estimate_seconds(kind, word_count(concept.get("fullScript", "")))
             label = str(options[render.script_id]["label"])

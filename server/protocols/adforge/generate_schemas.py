@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from server.http.compliance_schemas import CompliancePublic
 from server.http.schemas import ApiModel
 from server.protocols.adforge.catalog_schemas import ProductCreate
 from tools.catalog import find_format
@@ -179,6 +180,7 @@ class PersonaPublic(ApiModel):
     pain_points: list[str]
     desires: list[str]
     features: list[str]
+    compliance: CompliancePublic | None = None
 
 
 class AudienceGroupData(ApiModel):
@@ -214,6 +216,7 @@ class AnglePublic(ApiModel):
     description: str
     metrics: AngleMetricsPublic
     reason: str
+    compliance: CompliancePublic | None = None
 
 
 class MarketingAngleData(ApiModel):
@@ -254,6 +257,7 @@ class ConceptPublic(ApiModel):
     call_to_action: str
     visual_direction: str
     metrics: ConceptMetricsPublic
+    compliance: CompliancePublic | None = None
 
 
 class PsychologySelectionData(ApiModel):

@@ -79,6 +79,9 @@ class VideoCreate(_Body):
         default=None,
         description="Receives the final job record by POST, signed when ADFORGE_WEBHOOK_SECRET is set",
     )
+    acknowledge_findings: bool = Field(
+        default=False, description="Render a script whose copy check blocks it; records who did"
+    )
 
 
 class JobQueued(_Body):
@@ -283,6 +286,7 @@ async def create_video(
         script_id=body.script_id,
         avatar=body.avatar,
         resolution=body.resolution,
+        acknowledge_findings=body.acknowledge_findings,
         callback_url=str(body.callback_url) if body.callback_url else None,
     )
     accepted = await request_render(

@@ -36,6 +36,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
+from server.core.commands.messages import start_turn
 from server.core.events import EventType, event
 from server.core.runs import ThreadBusyError
 from server.core.services import Services
@@ -101,18 +102,12 @@ class AdForgeChatKitServer(ChatKitServer[RequestContext]):
         turn = context.turn
         if turn is None or turn.message is None:
             raise ApiError(422, "invalid_request", "this action needs a streaming request")
-        message = turn.message
-        await self.services.store.append(
-            thread.id,
-            [event(thread.id, EventType.USER_MESSAGE_SENT, message, message["messageId"])],
-        )
         try:
-            self.services.runs.submit(turn.run, reservation=context.reservation)
+            await start_turn(
+                self.services, turn.run, message=turn.message, reservation=context.reservation
+            )
         except ThreadBusyError as error:  # a run started since the preflight looked
             raise ApiError(409, "run_in_progress", str(error)) from error
-        finally:
-            if context.reservation is not None:
-                self.services.runs.release(context.reservation)
         view = self.log_store.thread(thread.id, context)
         updated: ThreadItem | None = None
         if sender is not None and view.choice is not None:

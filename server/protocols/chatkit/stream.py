@@ -31,8 +31,9 @@ from chatkit.types import (
 )
 from pydantic import BaseModel
 
+from server.core.commands.messages import start_turn
 from server.core.eventlog import follow
-from server.core.events import EventType, event
+from server.core.events import EventType
 from server.core.runs import ThreadBusyError
 from server.core.services import Services
 from server.protocols.chatkit.context import RequestContext, Turn
@@ -77,22 +78,19 @@ async def run_turn(
 ) -> AsyncIterator[ThreadStreamEvent]:
     """Record the turn's message, start its run, and stream what the log shows until it ends."""
     view = await snapshot(services, thread_id)
-    if turn.message is not None:
-        message = turn.message
-        await services.store.append(
-            thread_id,
-            [event(thread_id, EventType.USER_MESSAGE_SENT, message, message["messageId"])],
-        )
     try:
-        services.runs.submit(turn.run, multitask=turn.multitask, reservation=context.reservation)
+        await start_turn(
+            services,
+            turn.run,
+            message=turn.message,
+            reservation=context.reservation,
+            multitask=turn.multitask,
+        )
     except ThreadBusyError as error:
         raise CustomStreamError(
             "A response is still being generated; wait for it or stop it first.",
             allow_retry=True,
         ) from error
-    finally:
-        if context.reservation is not None:
-            services.runs.release(context.reservation)
     run_id = context.started_run = turn.run.run_id
     async for stream_event in _follow_turn(services, thread_id, view, run_id, context.base_url):
         yield stream_event

@@ -5,6 +5,7 @@
 // of the pending step, no response running), which calls setEnabled() after every frame.
 
 import { h } from "./dom.js";
+import { complianceBadge } from "./compliance.js";
 
 const METRIC_LABELS = {
   emotion: "Emotion",
@@ -140,6 +141,7 @@ export function personaGroup(data, { onChoose }) {
               "div",
               {},
               h("h4", { class: "card-title", text: a.name }),
+              complianceBadge(a.compliance),
               a.label
                 ? h("span", {
                     class: "badge",
@@ -185,6 +187,7 @@ export function angleGroup(data, { onChoose }) {
             "div",
             { class: "card-head" },
             h("h4", { class: "card-title", text: angle.title }),
+            complianceBadge(angle.compliance),
             angle.score ? h("span", { class: "score", text: angle.score }) : null,
           ),
           h("p", { class: "card-text", text: angle.description || "" }),
@@ -249,6 +252,7 @@ export function psychologyGroup(data, { media, avatars, onGenerate, onDetails })
             "div",
             { class: "card-head" },
             h("h4", { class: "card-title", text: concept.title }),
+            complianceBadge(concept.compliance),
             concept.score ? h("span", { class: "score", text: concept.score }) : null,
           ),
           concept.hook ? h("blockquote", { class: "card-hook", text: concept.hook }) : null,

@@ -361,6 +361,9 @@ export class Conversation {
         const select = group?.el.querySelector(".avatar-select");
         this.generate(concept, select?.value || null);
       },
-    });
+    }, (finding) =>
+      // Free text at the script step regenerates the scripts with this instruction.
+      this.sendText(`Rewrite "${concept.title}": replace "${finding.span.text}" with "${finding.rewrite}"`),
+    );
   }
 }

@@ -6,6 +6,7 @@
 
 import { h } from "./dom.js";
 import { metricsList } from "./cards.js";
+import { findingsSection } from "./compliance.js";
 
 const FOCUSABLE = "button:not([disabled]), [href], select:not([disabled]), textarea, input, [tabindex]:not([tabindex='-1'])";
 
@@ -29,9 +30,10 @@ export class ScriptModal {
   }
 
   /**
-   * Show `concept`; `generate` is {text, enabled, run} for the footer's main button.
+   * Show `concept`; `generate` is {text, enabled, run} for the footer's main button, and
+   * `rewrite(finding)` (optional) asks the conversation for a finding's suggested rewrite.
    */
-  open(concept, opener, generate) {
+  open(concept, opener, generate, rewrite = null) {
     this.opener = opener;
     const titleId = "script-modal-title";
     const close = h("button", {
@@ -67,6 +69,13 @@ export class ScriptModal {
         section("Full script", concept.fullScript || concept.description),
         section("Call to action", concept.callToAction),
         section("Visual direction", concept.visualDirection),
+        findingsSection(concept.compliance, {
+          enabled: Boolean(rewrite) && generate.enabled,
+          onRewrite: (finding) => {
+            this.dialog.close();
+            rewrite?.(finding);
+          },
+        }),
         concept.metrics
           ? h("section", { class: "modal-section" }, h("h3", { text: "Scores" }), metricsList(concept.metrics))
           : null,

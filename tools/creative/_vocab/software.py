@@ -29,6 +29,7 @@ SOFTWARE = Vocabulary(
             "moment|Never quite knowing where the numbers stand",
             "Admin done in minutes|A clear view of the numbers|More time for paid work",
             "automatic|capture|estimate|invoice|dashboard",
+            budget="small",
         ),
         archetype(
             "Spreadsheet Switchers|28-45|*|urban",
@@ -50,6 +51,7 @@ SOFTWARE = Vocabulary(
             "the end of the quarter",
             "Set-up in an afternoon|Fewer tools, more done|Early warning on the numbers",
             "quarter|estimate|dashboard|report",
+            budget="small",
         ),
         archetype(
             "Side-Hustle Builders|22-35|*|online-first",
@@ -61,6 +63,7 @@ SOFTWARE = Vocabulary(
             "Quick wins on mobile|Confidence the paperwork is right|A tool that grows with the "
             "business",
             "receipt|snap|mobile|capture",
+            budget="small",
         ),
         archetype(
             "Detail-Driven Planners|35-55|*|suburban",
@@ -81,6 +84,41 @@ SOFTWARE = Vocabulary(
             "that takes forever",
             "Shared visibility|A tool people actually use|Simple permissions",
             "team|share|dashboard",
+        ),
+        archetype(
+            "Finance Controllers|35-55|*|mid-size companies",
+            "Own the month-end close at a company with several entities and answer to auditors "
+            "and a CFO who want the numbers on day three, not day ten.",
+            "exacting|audit-minded|deadline-driven|process owner",
+            "A close that drags on for two weeks|Reconciliations done by hand in spreadsheets"
+            "|Audit requests that take days to answer",
+            "A faster, calmer close|Reconciliations that match themselves|An audit trail ready "
+            "before anyone asks",
+            "close|reconcil|audit|accrual|report",
+            budget="team",
+        ),
+        archetype(
+            "Accounting Firm Partners|40-60|*|regional firms",
+            "Run a practice with a dozen or more staff and many clients, and weigh every tool by "
+            "billable hours recovered and client experience.",
+            "commercially minded|client-focused|careful buyer|team builder",
+            "Staff hours lost to chasing clients for documents|Work-in-progress no one can see"
+            "|Busy seasons that burn the team out",
+            "Visible work-in-progress|Clients who send documents on time|A calmer busy season",
+            "client|portal|practice|time|firm",
+            budget="team",
+        ),
+        archetype(
+            "Operations Directors|35-55|*|multi-site businesses",
+            "Choose the systems a whole department works in, and need a rollout that sticks "
+            "without a consultant on site.",
+            "systems thinker|budget holder|change manager|pragmatic",
+            "Rollouts that stall after the pilot|Data scattered across disconnected tools"
+            "|Reporting that needs a specialist",
+            "One system people actually adopt|Reporting anyone can read|Clear permissions and "
+            "controls",
+            "team|report|permission|dashboard|integrat",
+            budget="team",
         ),
     ),
     angles=(
