@@ -69,7 +69,16 @@ def _event(position: int, thread: str, type_: str, data: dict[str, Any]) -> Reco
 
 
 def _started(position: int, thread: str, user: str) -> RecordedEvent:
-    return _event(position, thread, EventType.SESSION_STARTED, {"userId": user})
+    data = {
+        "sessionId": thread,
+        "userId": user,
+        "productId": "1",
+        "product": {"id": "1", "name": "Serum"},
+        "format": "Hybrid Format",
+        "mediaType": "image",
+        "graph": "ad_workflow",
+    }
+    return _event(position, thread, EventType.SESSION_STARTED, data)
 
 
 def _saved(position: int, thread: str, **fields: Any) -> RecordedEvent:
@@ -126,7 +135,20 @@ def test_a_later_save_replaces_the_copy_and_merges_media_without_duplicates() ->
 
 def test_a_queued_image_joins_its_asset_once_generated_whichever_event_comes_first() -> None:
     url = "/media/t1/img-1.png"
-    generated = _event(9, "t1", EventType.IMAGE_GENERATED, {"requestId": "img-1", "url": url})
+    image = {
+        "requestId": "img-1",
+        "assetId": None,
+        "prompt": "a bottle",
+        "size": "1080x1080",
+        "kind": "image",
+        "url": url,
+        "format": "png",
+        "resolution": "1080x1080",
+        "jobId": "img-1",
+        "provider": "offline",
+        "offline": True,
+    }
+    generated = _event(9, "t1", EventType.IMAGE_GENERATED, image)
     # saved while the image is still queued: the request id is no URL, so it is not listed yet
     pending = _fold(_started(1, "t1", "alice"), _saved(2, "t1", images=["img-1"]))
     assert (
@@ -140,11 +162,28 @@ def test_a_queued_image_joins_its_asset_once_generated_whichever_event_comes_fir
 
 
 def test_owners_come_from_the_first_user_id_and_guard_the_asset_id() -> None:
+    thread_of_bob = {
+        "threadId": "chatkit-1",
+        "userId": "bob",
+        "graph": "ad_assistant",
+        "options": {},
+        "title": None,
+    }
+    run_of_bob = {
+        "runId": "run-1",
+        "kind": "start",
+        "payload": None,
+        "userId": "bob",
+        "interruptId": None,
+        "productName": "Serum",
+        "graph": "ad_workflow",
+        "checkpointId": None,
+    }
     before = _fold(
         _started(1, "t1", "alice"),
         _saved(2, "t1", images=["/media/t1/a.png"]),
-        _event(3, "chatkit-1", "ThreadCreated", {"userId": "bob"}),  # any event with userId
-        _event(4, "t1", EventType.USER_MESSAGE_SENT, {"userId": "bob"}),  # cannot take t1 over
+        _event(3, "chatkit-1", EventType.CHAT_THREAD_STARTED, thread_of_bob),
+        _event(4, "t1", EventType.RUN_STARTED, run_of_bob),  # names bob: cannot take t1 over
     )
     snapshot = copy.deepcopy(before)
     view = before

@@ -335,23 +335,39 @@ def test_widgets_conform_to_chatkits_strict_widget_classes() -> None:
 def test_a_choice_card_is_chosen_or_superseded_in_place() -> None:
     request = {
         "kind": "angle_selection",
+        "step": "angle_selection",
         "message": "m",
         "options": [{"id": "ang-1", "label": "A"}],
+        "allowFreeText": True,
+        "product": "P",
+    }
+    session = {
+        "sessionId": "thr_1",
+        "userId": "u",
+        "productId": "1",
+        "product": {"id": "1", "name": "P"},
+        "format": "Hybrid Format",
+        "mediaType": "video",
+        "graph": "ad_workflow",
+    }
+    angles = {
+        "messageId": "msg-1",
+        "angles": [{"id": "ang-1", "title": "A"}],
+        "generation": {"offline": True},
+    }
+    chosen = {
+        "kind": "angle",
+        "label": "Angle",
+        "value": "A",
+        "option": {"id": "ang-1"},
+        "mediaRequest": None,
     }
     events = [
-        _event(
-            EventType.SESSION_STARTED,
-            {"userId": "u", "product": {"name": "P"}, "graph": "ad_workflow"},
-            1,
-        ),
-        _event(
-            EventType.ANGLES_PROPOSED,
-            {"angles": [{"id": "ang-1", "title": "A"}], "generation": {"offline": True}},
-            2,
-        ),
+        _event(EventType.SESSION_STARTED, session, 1),
+        _event(EventType.ANGLES_PROPOSED, angles, 2),
         _event(EventType.CHOICE_REQUESTED, {**request, "interruptId": "i1"}, 3),
         _event(EventType.CHOICE_REQUESTED, {**request, "interruptId": "i2"}, 4),
-        _event(EventType.SELECTION_MADE, {"kind": "angle", "option": {"id": "ang-1"}}, 5),
+        _event(EventType.SELECTION_MADE, chosen, 5),
     ]
     view, changes = _fold(events)
     assert view.title == "P" and view.choice is None
@@ -368,12 +384,13 @@ def test_a_choice_card_is_chosen_or_superseded_in_place() -> None:
 
 def test_the_projection_ignores_unknown_threads_and_replays_identically() -> None:
     projection = ChatKitProjection()
-    stray = _event(EventType.USER_MESSAGE_SENT, {"messageId": "m", "text": "hi"}, 1)
+    said = {"selection": None, "step": None}
+    stray = _event(EventType.USER_MESSAGE_SENT, {"messageId": "m", "text": "hi", **said}, 1)
     assert projection.apply(projection.initial(), stray).threads == {}
     events = [
         _started(),
-        _event(EventType.USER_MESSAGE_SENT, {"messageId": "u1", "text": "Hi"}, 2),
-        _event(EventType.THREAD_ITEM_REMOVED, {"itemId": "u1"}, 3),
+        _event(EventType.USER_MESSAGE_SENT, {"messageId": "u1", "text": "Hi", **said}, 2),
+        _event(EventType.THREAD_ITEM_REMOVED, {"itemId": "u1", "userId": "local"}, 3),
     ]
     once = projection.initial()
     for e in events:

@@ -2,13 +2,15 @@
 
 Every event a session shows is one of these types. Ids derive from what the event is about (the
 thread, the LangGraph task that produced it, the run), so re-running a node after a crash or a
-resume produces the same ids and the store's UNIQUE constraint drops the repeats.
+resume produces the same ids and the store's UNIQUE constraint drops the repeats. Each type's
+payload has a model in ``server.core.event_types``; ``event`` validates against it.
 """
 
 from __future__ import annotations
 
 from typing import Any, Final
 
+from server.core.event_types import validate_payload
 from server.core.eventlog import NewEvent
 from tools.ids import stable_id
 
@@ -66,5 +68,17 @@ def event_id(thread_id: str, *parts: object) -> str:
 def event(
     thread_id: str, type_: str, data: dict[str, Any], *key: object, run_id: str | None = None
 ) -> NewEvent:
-    """A new event whose id is derived from its thread, type and ``key``."""
-    return NewEvent(event_id=event_id(thread_id, type_, *key), type=type_, data=data, run_id=run_id)
+    """A new event whose id is derived from its thread, type and ``key``.
+
+    The payload is validated against its type's model first: a malformed event is a producer's
+    bug, raised here (``ValidationError``, ``UnknownEventTypeError``) before anything is written.
+    It is stored as given, at the model's ``schema_version``.
+    """
+    payload = validate_payload(type_, data)
+    return NewEvent(
+        event_id=event_id(thread_id, type_, *key),
+        type=type_,
+        data=data,
+        run_id=run_id,
+        schema_version=payload.schema_version,
+    )

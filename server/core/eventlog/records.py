@@ -8,7 +8,7 @@ importing SQLite code. Versioning follows style.md guideline 6: rows are never r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +45,8 @@ class RecordedEvent:
 
     One instance is shared by every live subscriber (tails, projections): treat ``data`` as
     read-only. Copying it per subscriber would cost more than the discipline does.
+    ``typed`` caches the payload's model once a reader parsed it
+    (``server.core.event_types.payload_of``), so subscribers share one parse as they share ``data``.
     """
 
     position: int
@@ -56,6 +58,7 @@ class RecordedEvent:
     data: dict[str, Any]
     run_id: str | None
     created_at: str
+    typed: Any = field(default=None, compare=False, repr=False)
 
 
 class UpcasterRegistry:
@@ -77,6 +80,10 @@ class UpcasterRegistry:
             raise UpcasterError(f"upcaster {type!r} v{from_version} is already registered")
         self._steps[type, from_version] = fn
         self._latest[type] = max(self._latest.get(type, 0), from_version + 1)
+
+    def latest(self, type: str) -> int | None:
+        """The newest version the steps registered for ``type`` reach; None when it has none."""
+        return self._latest.get(type)
 
     def upcast(self, type: str, version: int, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Apply every step from ``version`` to the newest; returns (version, data)."""

@@ -11,8 +11,8 @@ Choices recorded here:
   ``append_image`` does: a concept saved again after an image was generated keeps the image.
   ``createdAt`` is the first save's, ``updatedAt`` the latest's.
 - **Owners come from the log.** Each thread's owner is the first ``userId`` any of its events
-  carries (``SessionStarted`` for Ad Forge sessions; a ChatKit thread's first event is expected to
-  carry one too). First wins, so no later event can re-assign a thread. An asset belongs to the
+  carries (the ``OwnedPayload`` types: ``SessionStarted`` for Ad Forge sessions,
+  ``ChatThreadStarted`` for ChatKit threads). First wins, so no later event can re-assign a thread. An asset belongs to the
   owner of the thread that first saved it; a save of the same id from a thread of another owner
   is ignored, so a model that echoes someone else's asset id cannot overwrite it (invariant 11).
 - **Media are URLs.** The workflow's ``AssetSaved`` already carries the rendered files
@@ -36,6 +36,13 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from server.core.event_types import (
+    EVENT_TYPES,
+    AssetSaved,
+    ImageGenerated,
+    OwnedPayload,
+    payload_of,
+)
 from server.core.eventlog import RecordedEvent
 from server.core.events import EventType
 from tools.assets import AssetRecord, merge_images
@@ -47,6 +54,10 @@ AssetKind = Literal["concept", "image", "video"]
 
 _KIND_RANK: dict[str, int] = {"concept": 0, "image": 1, "video": 2}
 _VIDEO_FIELDS = ("url", "thumbnailUrl", "duration", "resolution", "format")
+_OWNED = frozenset(
+    t for t in EVENT_TYPES.types if issubclass(EVENT_TYPES.model_for(t), OwnedPayload)
+)
+"""Types whose payload names the thread's owner (only these are parsed for it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +83,14 @@ class AssetsProjection:
 
     def apply(self, view: Gallery, event: RecordedEvent) -> Gallery:
         """Learn the thread's owner from the event, then upsert the asset it saves, if any."""
-        user_id = event.data.get("userId")
-        if isinstance(user_id, str) and user_id and event.thread_id not in view.owners:
-            view = replace(view, owners={**view.owners, event.thread_id: user_id})
+        if event.type in _OWNED and event.thread_id not in view.owners:
+            user_id = payload_of(event, OwnedPayload).user_id
+            if user_id:
+                view = replace(view, owners={**view.owners, event.thread_id: user_id})
         if event.type == EventType.ASSET_SAVED:
-            return _save(view, event)
+            return _save(view, event, payload_of(event, AssetSaved))
         if event.type == EventType.IMAGE_GENERATED:
-            return _image_generated(view, event)
+            return _image_generated(view, event, payload_of(event, ImageGenerated))
         return view
 
 
@@ -86,13 +98,13 @@ def _is_request_id(value: str) -> bool:
     return value.startswith("img-") and "/" not in value
 
 
-def _image_generated(view: Gallery, event: RecordedEvent) -> Gallery:
-    request_id, url = str(event.data.get("requestId")), event.data.get("url")
-    if not isinstance(url, str) or not _is_url(url):
+def _image_generated(view: Gallery, event: RecordedEvent, image: ImageGenerated) -> Gallery:
+    request_id, url = image.request_id, image.url
+    if not _is_url(url):
         return view
     images = {**view.images, request_id: url}
     waiting = {k: v for k, v in view.waiting.items() if k != request_id}
-    target = view.waiting.get(request_id) or event.data.get("assetId")
+    target = view.waiting.get(request_id) or image.asset_id
     asset = view.assets.get(str(target)) if target else None
     assets = view.assets
     if asset is not None and asset["userId"] == view.owners.get(event.thread_id):
@@ -106,12 +118,9 @@ def _image_generated(view: Gallery, event: RecordedEvent) -> Gallery:
     return replace(view, assets=assets, images=images, waiting=waiting)
 
 
-def _save(view: Gallery, event: RecordedEvent) -> Gallery:
-    raw = event.data.get("asset")
-    if not isinstance(raw, dict):
-        return view
+def _save(view: Gallery, event: RecordedEvent, saved: AssetSaved) -> Gallery:
     try:
-        wire = AssetRecord.model_validate(raw).to_wire()
+        wire = AssetRecord.model_validate(saved.asset).to_wire()
     except ValidationError:
         return view  # not an asset: the producer's bug, nothing to show in the gallery
     owner = view.owners.get(event.thread_id)

@@ -13,6 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.core.event_types import (
+    ChoiceRequested,
+    RunStarted,
+    SelectionMade,
+    payload_of,
+)
 from server.core.eventlog import RecordedEvent
 from server.core.events import EventType
 
@@ -38,12 +44,13 @@ class SessionsProjection:
 
     def apply(self, view: View, event: RecordedEvent) -> View:
         """Fold one event into the session it belongs to."""
-        d, sid = event.data, event.thread_id
+        sid = event.thread_id
         if event.type == EventType.SESSION_STARTED:
             return {
                 **view,
                 sid: {
-                    **{k: v for k, v in d.items() if k != "requestHash"},  # a command's detail
+                    # the stored payload as it is, less the command's request hash
+                    **{k: v for k, v in event.data.items() if k != "requestHash"},
                     "status": "active",
                     "currentStep": "starting",
                     "selections": {},
@@ -59,20 +66,24 @@ class SessionsProjection:
             return {k: v for k, v in view.items() if k != sid}
         session = {**view[sid], "updatedAt": event.created_at, "lastSeq": event.seq}
         if event.type == EventType.RUN_STARTED:
-            session["activeRunId"] = d["runId"]
+            session["activeRunId"] = payload_of(event, RunStarted).run_id
         elif event.type in (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELLED):
             session["activeRunId"] = None
         elif event.type == EventType.CHOICE_REQUESTED:
+            choice = payload_of(event, ChoiceRequested)
             session["pendingChoice"] = {
-                k: d.get(k) for k in ("interruptId", "kind", "options", "message")
+                "interruptId": choice.interrupt_id,
+                "kind": choice.kind,
+                "options": [o.wire() for o in choice.options],
+                "message": choice.message,
             }
-            session["currentStep"] = (
-                d["kind"] if d["kind"] in _STEP_OF_CHOICE else session["currentStep"]
-            )
+            if choice.kind in _STEP_OF_CHOICE:
+                session["currentStep"] = choice.kind
         elif event.type == EventType.SELECTION_MADE:
+            selection = payload_of(event, SelectionMade)
             session["selections"] = {
                 **session["selections"],
-                _SELECTION_KEYS[d["kind"]]: d["option"],
+                _SELECTION_KEYS[selection.kind]: selection.option,
             }
             session["pendingChoice"] = None
         elif event.type == EventType.MEDIA_JOB_REQUESTED:

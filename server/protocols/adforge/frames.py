@@ -10,6 +10,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from server.core.event_types import (
+    AnglesProposed,
+    ChoiceRequested,
+    ConceptsProposed,
+    ErrorInfo,
+    MediaFailure,
+    MediaJobCompleted,
+    MediaJobFailed,
+    MediaJobProgressed,
+    MediaJobRequested,
+    PersonasProposed,
+    ReasoningShared,
+    ResponseCompleted,
+    ResponseStarted,
+    RunCancelled,
+    RunFailed,
+    SelectionMade,
+    StatusReported,
+    TextSaid,
+    ThemeSwitched,
+    UserMessageSent,
+    payload_of,
+)
 from server.core.eventlog import RecordedEvent
 from server.core.events import EventType
 from server.core.translate import message_id_for
@@ -36,6 +59,31 @@ MESSAGE_TYPES = (
 """The guide's message types, plus ``user_message`` and ``selection_required`` for full replays
 and ``switch_theme`` (the chat asked for the light or dark theme)."""
 
+_SHOWN = frozenset(
+    {
+        EventType.RESPONSE_STARTED,
+        EventType.RESPONSE_COMPLETED,
+        EventType.STATUS_REPORTED,
+        EventType.REASONING_SHARED,
+        EventType.PERSONAS_PROPOSED,
+        EventType.PERSONA_IMPACT_EXPLAINED,
+        EventType.ANGLES_PROPOSED,
+        EventType.CONCEPTS_PROPOSED,
+        EventType.SELECTION_MADE,
+        EventType.CHOICE_REQUESTED,
+        EventType.USER_MESSAGE_SENT,
+        EventType.MEDIA_JOB_REQUESTED,
+        EventType.THEME_SWITCHED,
+        EventType.MEDIA_JOB_PROGRESSED,
+        EventType.MEDIA_JOB_COMPLETED,
+        EventType.CLARIFICATION_ASKED,
+        EventType.RUN_CANCELLED,
+        EventType.RUN_FAILED,
+        EventType.MEDIA_JOB_FAILED,
+    }
+)
+"""Event types that have a frame (others are not parsed at all)."""
+
 
 def _frame(
     type_: str, message_id: str | None, data: dict[str, Any] | None = None
@@ -46,130 +94,139 @@ def _frame(
     return frame
 
 
-def _status(d: dict[str, Any]) -> dict[str, Any]:
+def _status(status: StatusReported) -> dict[str, Any]:
     step = {
-        k: d[k] for k in ("label", "status", "estimatedTime", "progress") if d.get(k) is not None
+        k: v
+        for k, v in (
+            ("label", status.label),
+            ("status", status.status),
+            ("estimatedTime", status.estimated_time),
+            ("progress", status.progress),
+        )
+        if v is not None
     }
-    return {**step, "step": d.get("step"), "steps": [step]}
+    return {**step, "step": status.step, "steps": [step]}
 
 
-def _media_result(d: dict[str, Any]) -> dict[str, Any]:
-    result = d["result"]
-    if result["kind"] == "video":
-        duration = result.get("duration") or 0
+def _media_result(done: MediaJobCompleted) -> dict[str, Any]:
+    result = done.result
+    if result.kind == "video":
+        duration = result.duration or 0
         return _frame(
             "video_result",
-            d["messageId"],
+            done.message_id,
             {
-                "productName": d.get("productName", ""),
+                "productName": done.product_name,
                 "extraInfo": f"{round(duration)}s",
-                "videoUrl": result["url"],
-                "thumbnailUrl": result.get("thumbnailUrl"),
+                "videoUrl": result.url,
+                "thumbnailUrl": result.thumbnail_url,
                 "duration": duration,
-                "format": result.get("format", "mp4"),
-                "resolution": result.get("resolution"),
-                "offline": result.get("offline", True),
+                "format": result.format,
+                "resolution": result.resolution,
+                "offline": result.offline,
             },
         )
     return _frame(
         "static_ad_result",
-        d["messageId"],
+        done.message_id,
         {
-            "productName": d.get("productName", ""),
-            "imageUrl": result["url"],
-            "format": result.get("format", "png"),
-            "resolution": result.get("resolution"),
-            "offline": result.get("offline", True),
+            "productName": done.product_name,
+            "imageUrl": result.url,
+            "format": result.format,
+            "resolution": result.resolution,
+            "offline": result.offline,
         },
     )
+
+
+def _media_label(kind: str) -> str:
+    return "Generating your AI Video..." if kind == "video" else "Generating your static ad..."
+
+
+def _error(message_id: str | None, error: ErrorInfo | MediaFailure) -> dict[str, Any]:
+    return {
+        "type": "error",
+        "messageId": message_id,
+        "message": error.message,
+        "code": error.code,
+        "retryable": error.retryable,
+    }
 
 
 def to_frame(
     event: RecordedEvent, *, product_name: str = "", format_name: str = ""
 ) -> dict[str, Any] | None:
     """The guide's message for one log event, or None when the event is not shown in chat."""
-    d, t = event.data, event.type
-    msg = d.get("messageId")
-    if t == EventType.RESPONSE_STARTED:
-        return _frame("ai_response_start", msg)
-    if t == EventType.RESPONSE_COMPLETED:
-        return _frame("ai_response_complete", msg)
-    if t == EventType.STATUS_REPORTED:
-        return _frame("status_update", msg, _status(d))
-    if t == EventType.REASONING_SHARED:
-        return _frame("reasoning", msg, {"reasoning": d["reasoning"]})
-    if t == EventType.PERSONAS_PROPOSED:
-        data = {
+    t = event.type
+    if t not in _SHOWN:
+        return None
+    p = payload_of(event)
+    if isinstance(p, ResponseStarted):
+        return _frame("ai_response_start", p.message_id)
+    if isinstance(p, ResponseCompleted):
+        return _frame("ai_response_complete", p.message_id)
+    if isinstance(p, StatusReported):
+        return _frame("status_update", p.message_id, _status(p))
+    if isinstance(p, ReasoningShared):
+        return _frame("reasoning", p.message_id, {"reasoning": p.reasoning})
+    if isinstance(p, PersonasProposed):
+        data: dict[str, Any] = {
             "productName": product_name,
-            "audiences": d["audiences"],
-            "generation": d.get("generation"),
+            "audiences": p.audiences,
+            "generation": p.generation,
         }
-        return _frame("audience_group", msg, data)
-    if t == EventType.PERSONA_IMPACT_EXPLAINED:
-        return _frame("text", msg, {"content": d["content"]})
-    if t == EventType.ANGLES_PROPOSED:
-        return _frame("marketing_angle", msg, {"angles": d["angles"]})
-    if t == EventType.CONCEPTS_PROPOSED:
-        data = {"productName": product_name, "formatName": format_name, "concepts": d["concepts"]}
-        return _frame("psychology_selection", msg, data)
-    if t == EventType.SELECTION_MADE:
+        return _frame("audience_group", p.message_id, data)
+    if isinstance(p, TextSaid):  # a persona's impact, or a clarifying question
+        return _frame("text", p.message_id, {"content": p.content})
+    if isinstance(p, AnglesProposed):
+        return _frame("marketing_angle", p.message_id, {"angles": p.angles})
+    if isinstance(p, ConceptsProposed):
+        data = {"productName": product_name, "formatName": format_name, "concepts": p.concepts}
+        return _frame("psychology_selection", p.message_id, data)
+    if isinstance(p, SelectionMade):
         data = {
             "isSelection": True,
-            "label": d["label"],
-            "value": d["value"],
-            "optionId": d["option"].get("id"),
+            "label": p.label,
+            "value": p.value,
+            "optionId": p.option.get("id"),
         }
         return _frame("selection_summary", f"sel-{event.seq}", data)
-    if t == EventType.CHOICE_REQUESTED:
-        return _frame("selection_required", d.get("interruptId"), d)
-    if t == EventType.USER_MESSAGE_SENT:
-        return _frame(
-            "user_message", d["messageId"], {"content": d["text"], **(d.get("selection") or {})}
-        )
-    if t == EventType.MEDIA_JOB_REQUESTED:
-        job = d["job"]
-        label = (
-            "Generating your AI Video..."
-            if job["kind"] == "video"
-            else "Generating your static ad..."
-        )
+    if isinstance(p, ChoiceRequested):
+        return _frame("selection_required", p.interrupt_id, dict(event.data))  # as stored
+    if isinstance(p, UserMessageSent):
+        selection = p.selection.wire() if p.selection else {}
+        return _frame("user_message", p.message_id, {"content": p.text, **selection})
+    if isinstance(p, MediaJobRequested):
+        job = p.job
         data = {
-            "label": label,
+            "label": _media_label(job.kind),
             "status": "loading",
-            "estimatedTime": f"{job['estimatedSeconds']}s",
-            "jobId": job["jobId"],
+            "estimatedTime": f"{job.estimated_seconds}s",
+            "jobId": job.job_id,
         }
-        return _frame("status_update", d.get("messageId"), {**data, "steps": [data]})
-    if t == EventType.THEME_SWITCHED:
-        theme = str(d["theme"])
-        data = {"theme": theme, "content": f"Switched to {theme} mode."}
-        return _frame("switch_theme", d.get("messageId") or f"theme-{event.seq}", data)
-    if t == EventType.MEDIA_JOB_PROGRESSED:
-        label = (
-            "Generating your AI Video..."
-            if d["kind"] == "video"
-            else "Generating your static ad..."
-        )
-        status = "completed" if d["progress"] >= 100 else "loading"
-        data = {"label": label, "status": status, "progress": d["progress"], "jobId": d["jobId"]}
-        return _frame("status_update", f"progress-{d['jobId']}", {**data, "steps": [data]})
-    if t == EventType.MEDIA_JOB_COMPLETED:
-        return _media_result(d)
-    if t == EventType.CLARIFICATION_ASKED:
-        return _frame("text", msg, {"content": d["content"]})
-    if t == EventType.RUN_CANCELLED:  # a data frame, so EventSource clients see the turn end
+        return _frame("status_update", p.message_id, {**data, "steps": [data]})
+    if isinstance(p, ThemeSwitched):
+        data = {"theme": p.theme, "content": f"Switched to {p.theme} mode."}
+        return _frame("switch_theme", p.message_id or f"theme-{event.seq}", data)
+    if isinstance(p, MediaJobProgressed):
+        status = "completed" if p.progress >= 100 else "loading"
+        data = {
+            "label": _media_label(p.kind),
+            "status": status,
+            "progress": p.progress,
+            "jobId": p.job_id,
+        }
+        return _frame("status_update", f"progress-{p.job_id}", {**data, "steps": [data]})
+    if isinstance(p, MediaJobCompleted):
+        return _media_result(p)
+    if isinstance(p, RunCancelled):  # a data frame, so EventSource clients see the turn end
         step = {"label": "Cancelled", "status": "cancelled"}
-        response = message_id_for(event.thread_id, d["runId"], "response")
+        response = message_id_for(event.thread_id, p.run_id, "response")
         return _frame("status_update", response, {**step, "steps": [step]})
-    if t in (EventType.RUN_FAILED, EventType.MEDIA_JOB_FAILED):
-        error = d.get("error") or d
-        return {
-            "type": "error",
-            "messageId": msg,
-            "message": error.get("message", "Something went wrong."),
-            "code": error.get("code", "internal_error"),
-            "retryable": bool(error.get("retryable", True)),
-        }
+    if isinstance(p, RunFailed):
+        return _error(None, p.error)
+    if isinstance(p, MediaJobFailed):
+        return _error(p.message_id, p.error)
     return None
 
 

@@ -25,6 +25,23 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from server.core.event_types import (
+    AssetSaved,
+    AssistantMessageCompleted,
+    AssistantTextStreamed,
+    ChatThreadStarted,
+    ClientToolCallCompleted,
+    ImageFailed,
+    ImageGenerated,
+    ImageRequested,
+    RunFailed,
+    SessionStarted,
+    ThemeSwitched,
+    ThreadItemRemoved,
+    ThreadRenamed,
+    UserMessageSent,
+    payload_of,
+)
 from server.core.eventlog import RecordedEvent
 from server.core.events import EventType
 from server.protocols.chatkit import items
@@ -51,22 +68,26 @@ _TOOL_PROGRESS = {
 
 
 def _started(view: ThreadView | None, event: RecordedEvent) -> ThreadView:
-    d = event.data
+    started: SessionStarted | ChatThreadStarted = (
+        payload_of(event, SessionStarted)
+        if event.type == EventType.SESSION_STARTED
+        else payload_of(event, ChatThreadStarted)
+    )
     base = view or ThreadView(
         id=event.thread_id,
-        user_id=str(d.get("userId") or "local"),
-        graph=str(d.get("graph") or "ad_workflow"),
+        user_id=started.user_id or "local",
+        graph=started.graph or "ad_workflow",
         created_at=event.created_at,
     )
-    if event.type == EventType.SESSION_STARTED:
-        return replace(base, title=(d.get("product") or {}).get("name"), last_seq=event.seq)
-    options = d.get("options") or {}
+    if isinstance(started, SessionStarted):
+        return replace(base, title=started.product.get("name"), last_seq=event.seq)
+    options = started.options
     return replace(
         base,
-        graph=str(d.get("graph") or base.graph),
-        title=d.get("title") or base.title,
-        choices=str(options.get("choices") or "widget"),
-        switch_theme=str(options.get("switchTheme") or "effect"),
+        graph=started.graph or base.graph,
+        title=started.title or base.title,
+        choices=options.get("choices") or "widget",
+        switch_theme=options.get("switchTheme") or "effect",
         last_seq=event.seq,
     )
 
@@ -75,24 +96,24 @@ def _started(view: ThreadView | None, event: RecordedEvent) -> ThreadView:
 
 
 def _user_message(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    d = event.data
+    message = payload_of(event, UserMessageSent)
     choice = view.choice
-    if choice is not None and d.get("answersItem") == choice.item_id:
-        return replace(view, choice=replace(choice, answer=str(d.get("text") or ""))), []
+    if choice is not None and message.answers_item == choice.item_id:
+        return replace(view, choice=replace(choice, answer=message.text)), []
     item = items.user_message(
         view.id,
-        str(d["messageId"]),
+        message.message_id,
         event.created_at,
-        str(d.get("text") or ""),
-        content=d.get("content"),
-        quoted_text=d.get("quotedText"),
+        message.text,
+        content=message.content,
+        quoted_text=message.quoted_text,
     )
     return add_item(view, item)
 
 
 def _text_streamed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    d = event.data
-    message_id, delta = str(d["messageId"]), str(d["delta"])
+    streamed = payload_of(event, AssistantTextStreamed)
+    message_id, delta = streamed.message_id, streamed.delta
     changes: list[Change] = []
     created_at, text, offline = view.streaming.get(message_id, (event.created_at, "", False))
     if message_id not in view.streaming:
@@ -129,14 +150,12 @@ def _finish_reply(
 
 
 def _message_completed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    d = event.data
-    message_id = str(d["messageId"])
+    reply = payload_of(event, AssistantMessageCompleted)
+    message_id = reply.message_id
     created_at = view.streaming.get(message_id, (event.created_at, "", False))[0]
-    view, changes = _finish_reply(
-        view, message_id, str(d.get("text") or ""), created_at, bool(d.get("offline"))
-    )
-    for call in d.get("toolCalls") or []:
-        text, icon = _TOOL_PROGRESS.get(str(call.get("name")), ("Working", "bolt"))
+    view, changes = _finish_reply(view, message_id, reply.text, created_at, reply.offline)
+    for call in reply.tool_calls:
+        text, icon = _TOOL_PROGRESS.get(call.name, ("Working", "bolt"))
         changes.append({"type": "progress_update", "text": text, "icon": icon})
     return view, changes
 
@@ -152,13 +171,13 @@ def _finish_streaming(view: ThreadView) -> tuple[ThreadView, list[Change]]:
 def _run_ended(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
     view, changes = _finish_streaming(view)
     if event.type == EventType.RUN_FAILED:
-        error = event.data.get("error") or {}
+        error = payload_of(event, RunFailed).error
         changes.append(
             {
                 "type": "error",
                 "code": "custom",
-                "message": str(error.get("message") or "The response failed."),
-                "allow_retry": bool(error.get("retryable", True)),
+                "message": error.message or "The response failed.",
+                "allow_retry": error.retryable,
             }
         )
     return view, changes
@@ -177,7 +196,7 @@ def _response_completed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadV
 
 
 def _asset_saved(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    asset = event.data.get("asset")
+    asset = payload_of(event, AssetSaved).asset
     if view.graph == "ad_workflow":
         view = replace(view, completed=True)
     effect = {"type": "client_effect", "name": "record_ad_asset", "data": {"asset": asset}}
@@ -185,38 +204,42 @@ def _asset_saved(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, li
 
 
 def _image_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    d = event.data
-    item_id = stable_id("img", view.id, d.get("requestId"), length=16)
-    card = image_request_card(str(d.get("prompt") or ""), str(d.get("size") or ""))
+    image = payload_of(event, ImageRequested)
+    item_id = stable_id("img", view.id, image.request_id, length=16)
+    card = image_request_card(image.prompt, image.size)
     return add_item(view, items.widget(view.id, item_id, event.created_at, card))
 
 
 def _image_finished(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
     """The job worker rendered (or failed) a queued image: the queued card shows the outcome."""
-    d = event.data
-    item_id = stable_id("img", view.id, d.get("requestId"), length=16)
+    image: ImageGenerated | ImageFailed = (
+        payload_of(event, ImageGenerated)
+        if event.type == EventType.IMAGE_GENERATED
+        else payload_of(event, ImageFailed)
+    )
+    item_id = stable_id("img", view.id, image.request_id, length=16)
     current = view.item(item_id)
     if current is None:
         return view, []
-    done = event.type == EventType.IMAGE_GENERATED
     card = image_request_card(
-        str(d.get("prompt") or ""),
-        str(d.get("size") or ""),
-        result=d if done else None,
-        error=None if done else dict(d.get("error") or {}),
+        image.prompt,
+        image.size,
+        result=event.data if isinstance(image, ImageGenerated) else None,  # as stored
+        error=image.error.wire() if isinstance(image, ImageFailed) else None,
     )
     return replace_item(view, {**current, "widget": card})
 
 
 def _theme_switched(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    theme = str(event.data.get("theme"))
+    switched = payload_of(event, ThemeSwitched)
+    theme = switched.theme
     if view.switch_theme != "client_tool":
         return view, [{"type": "client_effect", "name": "switch_theme", "data": {"theme": theme}}]
     call = items.client_tool_call(
         view.id,
         item_id_for(event, "tc"),
         event.created_at,
-        call_id=str(event.data.get("toolCallId") or item_id_for(event, "call")),
+        call_id=switched.tool_call_id or item_id_for(event, "call"),
         name="switch_theme",
         arguments={"theme": theme},
     )
@@ -224,16 +247,15 @@ def _theme_switched(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView,
 
 
 def _tool_output(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    current = view.item(str(event.data.get("itemId")))
+    done = payload_of(event, ClientToolCallCompleted)
+    current = view.item(done.item_id)
     if current is None or current.get("type") != "client_tool_call":
         return view, []
-    return replace_item(
-        view, {**current, "status": "completed", "output": event.data.get("output")}
-    )
+    return replace_item(view, {**current, "status": "completed", "output": done.output})
 
 
 def _item_removed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    item_id = str(event.data.get("itemId"))
+    item_id = payload_of(event, ThreadItemRemoved).item_id
     if view.item(item_id) is None:
         return view, []
     kept = tuple(i for i in view.items if i["id"] != item_id)
@@ -245,7 +267,10 @@ def _item_removed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, l
 
 _HANDLERS: dict[str, Step] = {
     **WORKFLOW_STEPS,
-    EventType.THREAD_RENAMED: lambda v, e: (replace(v, title=e.data.get("title")), []),
+    EventType.THREAD_RENAMED: lambda v, e: (
+        replace(v, title=payload_of(e, ThreadRenamed).title),
+        [],
+    ),
     EventType.THREAD_DELETED: lambda v, e: (replace(v, deleted=True), []),
     EventType.USER_MESSAGE_SENT: _user_message,
     EventType.ASSISTANT_TEXT_STREAMED: _text_streamed,

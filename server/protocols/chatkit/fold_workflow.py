@@ -11,6 +11,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from server.core.event_types import (
+    ChoiceRequested,
+    MediaJobCompleted,
+    MediaJobFailed,
+    MediaJobProgressed,
+    MediaJobRequested,
+    Proposal,
+    ReasoningShared,
+    SelectionMade,
+    StatusReported,
+    TextSaid,
+    payload_of,
+)
 from server.core.eventlog import RecordedEvent
 from server.core.events import EventType
 from server.protocols.chatkit import items
@@ -29,21 +42,21 @@ from tools.ids import stable_id
 __all__ = ["WORKFLOW_STEPS", "choice_item"]
 
 _PROPOSALS = {
-    EventType.PERSONAS_PROPOSED: ("persona_selection", "audiences"),
-    EventType.ANGLES_PROPOSED: ("angle_selection", "angles"),
-    EventType.CONCEPTS_PROPOSED: ("script_selection", "concepts"),
+    EventType.PERSONAS_PROPOSED: "persona_selection",
+    EventType.ANGLES_PROPOSED: "angle_selection",
+    EventType.CONCEPTS_PROPOSED: "script_selection",
 }
 
 
 def _status(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    label = event.data.get("label")
+    label = payload_of(event, StatusReported).label
     return view, [
         {"type": "progress_update", "text": str(label), "icon": "sparkle"}
     ] if label else []
 
 
 def _reasoning(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    lines = [str(line) for line in event.data.get("reasoning") or []]
+    lines = payload_of(event, ReasoningShared).reasoning
     if not lines:
         return view, []
     item_id = item_id_for(event, "wf")
@@ -51,14 +64,14 @@ def _reasoning(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list
 
 
 def _proposed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    kind, key = _PROPOSALS[event.type]
-    offline = bool((event.data.get("generation") or {}).get("offline"))
-    proposals = {**view.proposals, kind: (tuple(event.data.get(key) or ()), offline)}
+    proposal = payload_of(event, Proposal)
+    offline = bool((proposal.generation or {}).get("offline"))
+    proposals = {**view.proposals, _PROPOSALS[event.type]: (tuple(proposal.proposed), offline)}
     return replace(view, proposals=proposals), []
 
 
 def _impact(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    text = str(event.data.get("content") or "")
+    text = payload_of(event, TextSaid).content  # a persona's impact, or a clarifying question
     item_id = item_id_for(event, "msg")
     return add_item(view, items.assistant_message(view.id, item_id, event.created_at, text))
 
@@ -103,8 +116,7 @@ def _close_choice(
 
 
 def _choice_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    d = event.data
-    interrupt_id = str(d.get("interruptId"))
+    interrupt_id = str(payload_of(event, ChoiceRequested).interrupt_id)
     if view.choice is not None and view.choice.interrupt_id == interrupt_id:
         return view, []
     view, changes = _close_choice(view, "superseded")
@@ -112,7 +124,7 @@ def _choice_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadVie
     choice = PendingChoice(
         interrupt_id=interrupt_id,
         item_id=stable_id(kind, view.id, interrupt_id, length=16),
-        request=dict(d),
+        request=dict(event.data),  # the request as stored, for the cards
         created_at=event.created_at,
     )
     view = replace(view, choice=choice)
@@ -121,37 +133,42 @@ def _choice_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadVie
 
 
 def _selection_made(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    option = event.data.get("option") or {}
+    option = payload_of(event, SelectionMade).option
     return _close_choice(view, "chosen", str(option.get("id")))
 
 
 def _media_requested(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    job = event.data.get("job") or {}
-    item_id = stable_id("media", view.id, job.get("jobId"), length=16)
+    requested = payload_of(event, MediaJobRequested).job
+    job = requested.model_dump(mode="json", by_alias=True)
+    item_id = stable_id("media", view.id, requested.job_id, length=16)
     card = items.widget(view.id, item_id, event.created_at, media_card(job))
-    view, changes = add_item(replace(view, media=(str(job.get("jobId")), item_id, job)), card)
+    view, changes = add_item(replace(view, media=(requested.job_id, item_id, job)), card)
     return view, changes
 
 
 def _media_progressed(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    d = event.data
-    what = "video" if d.get("kind") == "video" else "static ad"
-    text = f"Generating your {what}… {d.get('progress', 0)}%"
+    progressed = payload_of(event, MediaJobProgressed)
+    what = "video" if progressed.kind == "video" else "static ad"
+    text = f"Generating your {what}… {progressed.progress}%"
     return view, [{"type": "progress_update", "text": text, "icon": "play"}]
 
 
 def _media_finished(view: ThreadView, event: RecordedEvent) -> tuple[ThreadView, list[Change]]:
-    d = event.data
-    outcome = d.get("result") if event.type == EventType.MEDIA_JOB_COMPLETED else d.get("error")
-    job_id = str((outcome or {}).get("jobId"))
-    if view.media is None or view.media[0] != job_id:
+    finished: MediaJobCompleted | MediaJobFailed = (
+        payload_of(event, MediaJobCompleted)
+        if event.type == EventType.MEDIA_JOB_COMPLETED
+        else payload_of(event, MediaJobFailed)
+    )
+    outcome = finished.result if isinstance(finished, MediaJobCompleted) else finished.error
+    if view.media is None or view.media[0] != str(outcome.job_id):
         return view, []
     _, item_id, job = view.media
     old = view.item(item_id) or {}
-    if event.type == EventType.MEDIA_JOB_COMPLETED:
-        card = media_card(dict(job), result=outcome)
+    shown = outcome.model_dump(mode="json", by_alias=True)
+    if isinstance(finished, MediaJobCompleted):
+        card = media_card(dict(job), result=shown)
     else:
-        card = media_card(dict(job), error=outcome)
+        card = media_card(dict(job), error=shown)
     created_at = str(old.get("created_at") or event.created_at)
     return replace_item(replace(view, media=None), items.widget(view.id, item_id, created_at, card))
 
