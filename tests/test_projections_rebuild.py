@@ -47,7 +47,8 @@ def _image_session(client: TestClient) -> str:
     )
     assert job.status_code == 202, job.text
     deadline = time.monotonic() + 120
-    while client.get(f"/api/jobs/{job.json()['jobId']}").json().get("status") != "completed":
+    # The job's row completes first; the run that records the saved asset resumes after it.
+    while client.get(f"/api/chat/sessions/{sid}").json()["currentStep"] != "completed":
         assert time.monotonic() < deadline, "the static ad never completed"
         time.sleep(0.2)
     return sid
