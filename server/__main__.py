@@ -7,6 +7,7 @@ import logging
 import uvicorn
 
 from server.app import create_app
+from server.http.wire_errors import http_protocol
 from server.settings import get_settings
 
 __all__ = ["main"]
@@ -23,6 +24,7 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        http=http_protocol(),
         timeout_graceful_shutdown=5,
     )
 

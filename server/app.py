@@ -11,7 +11,9 @@ from fastapi import FastAPI
 from server.core.runtime import open_runtime
 from server.http import assets, errors, health, web, webhooks
 from server.http.auth import parse_api_keys
+from server.http.input_checks import input_limits
 from server.http.media_files import MediaFiles
+from server.http.request_guard import RequestGuard
 from server.protocols.adforge import catalog, generate, sessions, ws
 from server.protocols.chatkit import route as chatkit
 from server.protocols.chatkit.projection import ChatKitProjection
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(RequestGuard, limits=input_limits(settings))  # outside the catch-all
     app.include_router(health.router)
     app.include_router(sessions.router)
     app.include_router(catalog.router)

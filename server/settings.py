@@ -49,6 +49,15 @@ class Settings(BaseSettings):
         default=None, validation_alias=_env("ADFORGE_WEBHOOK_SECRET")
     )
 
+    # Security and hostile input (issue 13): every limit a request meets, in one block.
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1, validation_alias=_env("ADFORGE_MAX_BODY_BYTES")
+    )
+    max_json_depth: int = Field(default=32, ge=2, validation_alias=_env("ADFORGE_MAX_JSON_DEPTH"))
+    max_json_items: int = Field(
+        default=1_000, ge=1, validation_alias=_env("ADFORGE_MAX_JSON_ITEMS")
+    )
+
     @property
     def media_dir(self) -> Path:
         """Rendered images and videos, served under /media."""

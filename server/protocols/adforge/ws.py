@@ -24,7 +24,6 @@ HTTP status (4401, 4404) after an error frame saying why.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from contextlib import aclosing
 from typing import Any
@@ -37,6 +36,7 @@ from server.core.services import Services
 from server.core.turns import MessageCreate, names_of, session_of, submit_message
 from server.http.auth import User, parse_api_keys, user_for_token
 from server.http.errors import ApiError
+from server.http.input_checks import InputLimits, input_limits, loads_checked
 from server.protocols.adforge.frames import to_frame
 from server.protocols.adforge.sse import replay_start
 
@@ -67,12 +67,14 @@ def _cursor(websocket: WebSocket) -> int | None:
     return int(raw.strip())
 
 
-async def _handle(services: Services, user: User, session_id: str, raw: str) -> dict[str, Any]:
+async def _handle(
+    services: Services, user: User, session_id: str, raw: str, limits: InputLimits
+) -> dict[str, Any]:
     """Answer one client frame; an ``ApiError`` becomes an error frame, never a closed socket."""
     try:
-        payload = json.loads(raw)
-    except json.JSONDecodeError:
-        return _error("invalid_request", "each WebSocket frame must be a JSON object")
+        payload = loads_checked(raw, limits)
+    except ApiError as error:
+        return _error(error.code, error.message)
     if not isinstance(payload, dict):
         return _error("invalid_request", "each WebSocket frame must be a JSON object")
     kind = payload.get("type", "message")
@@ -111,9 +113,10 @@ async def _send_frames(
 async def _receive_messages(
     websocket: WebSocket, services: Services, user: User, session_id: str
 ) -> None:
+    limits = input_limits(websocket.app.state.runtime.settings)
     while True:
         raw = await websocket.receive_text()
-        await websocket.send_json(await _handle(services, user, session_id, raw))
+        await websocket.send_json(await _handle(services, user, session_id, raw, limits))
 
 
 @router.websocket("/ws/chat/{session_id}")
