@@ -57,6 +57,18 @@ class Settings(BaseSettings):
     max_json_items: int = Field(
         default=1_000, ge=1, validation_alias=_env("ADFORGE_MAX_JSON_ITEMS")
     )
+    media_secret: str | None = Field(default=None, validation_alias=_env("ADFORGE_MEDIA_SECRET"))
+    media_url_ttl_s: int = Field(
+        default=3600, ge=60, validation_alias=_env("ADFORGE_MEDIA_URL_TTL_S")
+    )
+    cors_origins: str | None = Field(default=None, validation_alias=_env("ADFORGE_CORS_ORIGINS"))
+    rate_limit_messages: str = Field(
+        default="10/minute", validation_alias=_env("ADFORGE_RATE_LIMIT_MESSAGES")
+    )
+    rate_limit_renders: str = Field(
+        default="20/hour", validation_alias=_env("ADFORGE_RATE_LIMIT_RENDERS")
+    )
+    redis_url: str | None = Field(default=None, validation_alias=_env("ADFORGE_REDIS_URL"))
 
     @property
     def media_dir(self) -> Path:

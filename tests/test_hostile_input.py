@@ -19,6 +19,7 @@ import pytest
 from websockets.sync.client import connect
 
 from tests._processes import AdForgeServer, adforge_server
+from tests.http_flows import chatkit_create
 
 pytestmark = pytest.mark.integration
 
@@ -68,19 +69,6 @@ def _raw(server: AdForgeServer, request: bytes) -> tuple[int, dict[str, str], by
 
 def _session_count(api: httpx.Client) -> int:
     return int(api.get("/api/chat/sessions").json()["count"])
-
-
-def _chatkit_create(text: str) -> dict[str, Any]:
-    return {
-        "type": "threads.create",
-        "params": {
-            "input": {
-                "content": [{"type": "input_text", "text": text}],
-                "attachments": [],
-                "inference_options": {},
-            }
-        },
-    }
 
 
 def _thread_count(api: httpx.Client) -> int:
@@ -133,7 +121,7 @@ def test_json_nested_10000_deep_on_chatkit_is_422(api: httpx.Client) -> None:
 
 def test_a_lone_surrogate_in_a_chatkit_message_is_422(api: httpx.Client) -> None:
     before = _thread_count(api)
-    body = json.dumps(_chatkit_create("hello \ud800")).encode()  # ensure_ascii keeps it escaped
+    body = json.dumps(chatkit_create("hello \ud800")).encode()  # ensure_ascii keeps it escaped
     response = api.post("/chatkit", content=body, headers={"Content-Type": "application/json"})
     assert "surrogate" in _error(response, 422, "invalid_request")["message"]
     assert _thread_count(api) == before
@@ -164,19 +152,19 @@ def test_nul_in_the_url_is_422(api: httpx.Client) -> None:
 @pytest.mark.parametrize("length", [200_000 // 2, 4001])
 def test_chatkit_over_long_messages_are_refused_not_cut(api: httpx.Client, length: int) -> None:
     before = _thread_count(api)
-    response = api.post("/chatkit", json=_chatkit_create("a" * length))
+    response = api.post("/chatkit", json=chatkit_create("a" * length))
     assert "at most 4000" in _error(response, 422, "invalid_request")["message"]
     assert _thread_count(api) == before
 
 
 def test_a_chatkit_body_over_the_limit_is_413(api: httpx.Client) -> None:
-    response = api.post("/chatkit", json=_chatkit_create("a" * (LIMIT + 1)))
+    response = api.post("/chatkit", json=chatkit_create("a" * (LIMIT + 1)))
     _error(response, 413, "payload_too_large")
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
 def test_a_non_json_body_on_chatkit_is_415(api: httpx.Client, content_type: str) -> None:
-    body = json.dumps(_chatkit_create("hi")).encode()
+    body = json.dumps(chatkit_create("hi")).encode()
     response = api.post("/chatkit", content=body, headers={"Content-Type": content_type})
     _error(response, 415, "unsupported_media_type")
 

@@ -10,11 +10,14 @@ headers, as ``?access_token=<key>``.
 from __future__ import annotations
 
 import hmac
+import logging
 from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import Scope
 
 from server.core.errors import ApiError
 from server.core.users import LOCAL_USER, User
@@ -23,8 +26,10 @@ __all__ = [
     "LOCAL_USER",
     "CurrentUser",
     "User",
+    "authenticate",
     "current_user",
     "parse_api_keys",
+    "scope_user",
     "user_for_token",
 ]
 
@@ -35,6 +40,8 @@ _query_token = APIKeyQuery(
     auto_error=False,
     description="The same key as a query parameter, for EventSource clients",
 )
+
+audit = logging.getLogger("adforge.audit")
 
 
 @lru_cache(maxsize=8)
@@ -91,6 +98,42 @@ def user_for_token(keys: dict[str, str], token: str | None) -> User:
     return User(id=user_id)
 
 
+def authenticate(keys: dict[str, str], token: str | None, where: str) -> User:
+    """``user_for_token``, with an ``adforge.audit`` line for a failure (never the token).
+
+    ``where`` names the request (``GET /api/...``, ``WebSocket /ws/chat/...``).
+    """
+    try:
+        return user_for_token(keys, token)
+    except ApiError as error:
+        audit.warning(
+            "authentication failed on %s: %s",
+            where,
+            "no API key" if not token else "unknown API key",
+            extra={"status": error.status, "code": error.code},
+        )
+        raise
+
+
+def _scope_token(scope: Scope) -> str | None:
+    authorization = Headers(scope=scope).get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip()
+    return QueryParams(scope.get("query_string", b"")).get("access_token")
+
+
+def scope_user(scope: Scope, api_keys: str | None) -> User | None:
+    """The user of a raw ASGI request, for middleware; ``None`` when it does not authenticate.
+
+    The same rule as ``current_user`` (bearer key, else ``?access_token=``), without the audit
+    line: the route that runs next answers the 401 and logs it.
+    """
+    try:
+        return user_for_token(parse_api_keys(api_keys), _scope_token(scope))
+    except ApiError:
+        return None
+
+
 def current_user(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -98,7 +141,8 @@ def current_user(
 ) -> User:
     """The user a request acts for; 401 when keys are configured and none matches."""
     keys = parse_api_keys(request.app.state.runtime.settings.api_keys)
-    return user_for_token(keys, bearer.credentials if bearer else access_token)
+    token = bearer.credentials if bearer else access_token
+    return authenticate(keys, token, f"{request.method} {request.url.path}")
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

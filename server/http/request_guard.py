@@ -26,7 +26,10 @@ from server.core.errors import ApiError
 from server.http.errors import error_response
 from server.http.input_checks import InputLimits, check_json_bytes
 
-__all__ = ["RequestGuard"]
+__all__ = ["PARSED_JSON", "RequestGuard"]
+
+PARSED_JSON = "adforge.parsed_json"
+"""The ASGI scope key under which the guard leaves the parsed JSON body for inner middleware."""
 
 audit = logging.getLogger("adforge.audit")
 
@@ -102,7 +105,7 @@ class RequestGuard:
         if not _is_json(_header(scope, b"content-type")):
             raise ApiError(415, "unsupported_media_type", "send the body as application/json")
         body = await self._read(receive)
-        check_json_bytes(body, self.limits)
+        scope[PARSED_JSON] = check_json_bytes(body, self.limits)
         return body
 
     async def _read(self, receive: Receive) -> bytes:

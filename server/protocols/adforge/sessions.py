@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from sse_starlette import EventSourceResponse
 
@@ -33,6 +33,7 @@ from server.protocols.adforge.frames import to_frame, transcript
 from server.protocols.adforge.sse import check_cursor, cursor_from, replay_start, stream_session
 from tools.creative.models import word_count
 from tools.jobs import VIDEO_RESOLUTIONS, estimate_seconds, media_job_id
+from tools.urls import check_public_url
 
 __all__ = ["router"]
 
@@ -73,6 +74,14 @@ class VideoCreate(_Body):
         default=None,
         description="Receives the final job record by POST, signed when ADFORGE_WEBHOOK_SECRET is set",
     )
+
+    @field_validator("callback_url")
+    @classmethod
+    def _public_callback(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        """SSRF guard (``tools.urls``): http(s) to public addresses only, a 422 otherwise."""
+        if value is not None:
+            check_public_url(str(value))
+        return value
 
 
 class JobQueued(_Body):
