@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from server.core.runtime import open_runtime
 from server.http import access_log, assets, errors, health, usage, web, webhooks
-from server.http.auth import parse_api_keys
+from server.http.auth import Authenticator
 from server.http.csrf import CrossSiteGuard
 from server.http.input_checks import input_limits
 from server.http.media_files import MediaFiles
@@ -34,9 +34,8 @@ log = logging.getLogger("adforge")
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the lifespan opens SQLite and attaches the checkpointer to the graphs."""
     settings = settings or get_settings()
-    parse_api_keys(
-        settings.api_keys
-    )  # a malformed ADFORGE_API_KEYS fails at start-up, not per request
+    # Malformed ADFORGE_API_KEYS or JWT settings fail at start-up, not per request.
+    authenticator = Authenticator.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Create ads in conversation: LangGraph workflow, SSE streams, an event log.",
         lifespan=lifespan,
     )
+    app.state.authenticator = authenticator
     errors.install(app)
     app.include_router(health.router)
     app.include_router(sessions.router)
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount(
         "/media",
-        MediaFiles(directory=settings.media_dir, signer=signer, api_keys=settings.api_keys),
+        MediaFiles(directory=settings.media_dir, signer=signer),
         name="media",
     )
     _install_security(app, settings, signer)
@@ -97,10 +97,10 @@ def _install_security(app: FastAPI, settings: Settings, signer: MediaSigner) -> 
         settings.rate_limit_messages, settings.rate_limit_renders, settings.redis_url
     )
     app.state.rate_limiter = limiter  # for GET /api/usage
-    app.add_middleware(RateLimits, limiter=limiter, api_keys=settings.api_keys)
+    app.add_middleware(RateLimits, limiter=limiter)
     app.add_middleware(RequestGuard, limits=input_limits(settings))
     app.add_middleware(CrossSiteGuard, allowed_origins=origins)
-    app.add_middleware(SignMediaUrls, signer=signer, api_keys=settings.api_keys)
+    app.add_middleware(SignMediaUrls, signer=signer)
     app.add_middleware(SecurityHeaders)
     if origins:
         app.add_middleware(

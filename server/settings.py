@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         default="20/hour", validation_alias=_env("ADFORGE_RATE_LIMIT_RENDERS")
     )
     redis_url: str | None = Field(default=None, validation_alias=_env("ADFORGE_REDIS_URL"))
+    jwt_issuer: str | None = Field(default=None, validation_alias=_env("ADFORGE_JWT_ISSUER"))
+    jwt_audience: str | None = Field(default=None, validation_alias=_env("ADFORGE_JWT_AUDIENCE"))
+    jwt_jwks_url: str | None = Field(default=None, validation_alias=_env("ADFORGE_JWT_JWKS_URL"))
+    jwt_public_key: str | None = Field(
+        default=None, validation_alias=_env("ADFORGE_JWT_PUBLIC_KEY")
+    )
+    jwt_user_claim: str = Field(default="sub", validation_alias=_env("ADFORGE_JWT_USER_CLAIM"))
 
     @property
     def media_dir(self) -> Path:

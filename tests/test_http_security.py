@@ -133,6 +133,6 @@ def test_authentication_failures_are_audit_log_lines(
         assert client.get("/api/products").status_code == 401
         assert client.get("/api/products", headers=bearer("sk-wrong")).status_code == 401
     lines = [r.getMessage() for r in caplog.records if r.name == "adforge.audit"]
-    assert "authentication failed on GET /api/products: no API key" in lines
-    assert "authentication failed on GET /api/products: unknown API key" in lines
+    assert "authentication failed on GET /api/products: no credential" in lines
+    assert "authentication failed on GET /api/products: the API key is not valid" in lines
     assert not any("sk-wrong" in line for line in lines)

@@ -1,29 +1,36 @@
 """Who is calling: optional API keys that map a bearer token to a user id.
 
 Every session, job, asset and custom product belongs to a user (design invariant 11), so routes
-take ``CurrentUser`` and scope every lookup by it. With ``ADFORGE_API_KEYS`` unset the server is a
-single-user local tool and every request is ``local``; with it set (``sk-a:alice,sk-b:bob``) a key
-is required, as ``Authorization: Bearer <key>`` or, for ``EventSource`` clients that cannot set
-headers, as ``?access_token=<key>``.
+take ``CurrentUser`` and scope every lookup by it. With neither ``ADFORGE_API_KEYS`` nor
+``ADFORGE_JWT_ISSUER`` set the server is a single-user local tool and every request is ``local``;
+with keys (``sk-a:alice,sk-b:bob``) and/or an identity provider's JWTs (``server.http.jwt_auth``)
+a credential is required, as ``Authorization: Bearer <key or jwt>`` or, for ``EventSource``
+clients that cannot set headers, as ``?access_token=``. ``Authenticator`` (one per app, on
+``app.state.authenticator``) holds both.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.applications import Starlette
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import Scope
 
 from server.core.errors import ApiError
 from server.core.users import LOCAL_USER, User
+from server.http.jwt_auth import JwtVerifier, looks_like_jwt
+from server.settings import Settings
 
 __all__ = [
     "LOCAL_USER",
+    "Authenticator",
     "CurrentUser",
     "User",
     "authenticate",
@@ -82,34 +89,69 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def user_for_token(keys: dict[str, str], token: str | None) -> User:
-    """The user ``token`` stands for under ``keys``; shared by HTTP routes and the WebSocket.
+def user_for_token(keys: dict[str, str], token: str | None, jwt: JwtVerifier | None = None) -> User:
+    """The user ``token`` stands for: an API key under ``keys``, or a JWT ``jwt`` verifies.
 
     Raises:
-        ApiError: 401 when keys are configured and the token is missing or unknown.
+        ApiError: 401 when credentials are configured and the token is missing or not valid.
     """
-    if not keys:
+    if not keys and jwt is None:
         return LOCAL_USER
     if not token:
-        raise _unauthorized("an API key is required: send Authorization: Bearer <key>")
+        what = "an API key" if jwt is None else "an API key or a JWT"
+        raise _unauthorized(f"{what} is required: send Authorization: Bearer <credential>")
+    if jwt is not None and looks_like_jwt(token):
+        return User(id=jwt.user_id(token))
     user_id = _match(token, keys)
     if user_id is None:
         raise _unauthorized("the API key is not valid")
     return User(id=user_id)
 
 
-def authenticate(keys: dict[str, str], token: str | None, where: str) -> User:
-    """``user_for_token``, with an ``adforge.audit`` line for a failure (never the token).
+@dataclass(frozen=True)
+class Authenticator:
+    """The credentials an app accepts: API keys and, when configured, an issuer's JWTs."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    jwt: JwtVerifier | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Authenticator:
+        """Parse the settings once, at start-up (a malformed one fails there)."""
+        verifier = None
+        if settings.jwt_issuer:
+            verifier = JwtVerifier(
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                jwks_url=settings.jwt_jwks_url,
+                public_key=settings.jwt_public_key,
+                user_claim=settings.jwt_user_claim,
+            )
+        return cls(parse_api_keys(settings.api_keys), verifier)
+
+    def user(self, token: str | None) -> User:
+        """``user_for_token`` with this app's credentials."""
+        return user_for_token(self.keys, token, self.jwt)
+
+
+def authenticator_of(app: Starlette) -> Authenticator:
+    """The app's ``Authenticator`` (``create_app`` sets it)."""
+    found: Authenticator = app.state.authenticator
+    return found
+
+
+def authenticate(auth: Authenticator, token: str | None, where: str) -> User:
+    """``Authenticator.user``, with an ``adforge.audit`` line for a failure (never the token).
 
     ``where`` names the request (``GET /api/...``, ``WebSocket /ws/chat/...``).
     """
     try:
-        return user_for_token(keys, token)
+        return auth.user(token)
     except ApiError as error:
         audit.warning(
             "authentication failed on %s: %s",
             where,
-            "no API key" if not token else "unknown API key",
+            "no credential" if not token else error.message,
             extra={"status": error.status, "code": error.code},
         )
         raise
@@ -122,14 +164,14 @@ def _scope_token(scope: Scope) -> str | None:
     return QueryParams(scope.get("query_string", b"")).get("access_token")
 
 
-def scope_user(scope: Scope, api_keys: str | None) -> User | None:
+def scope_user(scope: Scope) -> User | None:
     """The user of a raw ASGI request, for middleware; ``None`` when it does not authenticate.
 
     The same rule as ``current_user`` (bearer key, else ``?access_token=``), without the audit
     line: the route that runs next answers the 401 and logs it.
     """
     try:
-        return user_for_token(parse_api_keys(api_keys), _scope_token(scope))
+        return authenticator_of(scope["app"]).user(_scope_token(scope))
     except ApiError:
         return None
 
@@ -140,9 +182,10 @@ def current_user(
     access_token: Annotated[str | None, Depends(_query_token)],
 ) -> User:
     """The user a request acts for; 401 when keys are configured and none matches."""
-    keys = parse_api_keys(request.app.state.runtime.settings.api_keys)
     token = bearer.credentials if bearer else access_token
-    return authenticate(keys, token, f"{request.method} {request.url.path}")
+    return authenticate(
+        authenticator_of(request.app), token, f"{request.method} {request.url.path}"
+    )
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

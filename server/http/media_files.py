@@ -32,12 +32,9 @@ CACHE_CONTROL = "private, max-age=3600"
 class MediaFiles(StaticFiles):
     """``StaticFiles`` behind signed URLs, plus ``Cache-Control`` and ``nosniff``."""
 
-    def __init__(
-        self, *, directory: os.PathLike[str] | str, signer: MediaSigner, api_keys: str | None
-    ) -> None:
+    def __init__(self, *, directory: os.PathLike[str] | str, signer: MediaSigner) -> None:
         super().__init__(directory=directory)
         self.signer = signer
-        self.api_keys = api_keys
 
     def file_response(self, *args: Any, **kwargs: Any) -> Response:
         """The file, with the extra headers."""
@@ -57,7 +54,7 @@ class MediaFiles(StaticFiles):
             )
         if refusal is None and "authorization" in Headers(scope=scope):
             # An API client that says who it is must be the user the URL was signed for.
-            caller = scope_user(scope, self.api_keys)
+            caller = scope_user(scope)
             if caller is None or caller.id != parse_qs(query).get("u", [""])[0]:
                 refusal = "invalid"
         if refusal is not None:

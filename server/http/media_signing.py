@@ -29,13 +29,12 @@ _SIGNED_TYPES = (b"application/json", b"text/event-stream")
 class SignMediaUrls:
     """Rewrites ``"/media/..."`` in response bodies into URLs signed for the caller."""
 
-    def __init__(self, app: ASGIApp, signer: MediaSigner, api_keys: str | None) -> None:
+    def __init__(self, app: ASGIApp, signer: MediaSigner) -> None:
         self.app = app
         self.signer = signer
-        self.api_keys = api_keys
 
     def _rewriter(self, scope: Scope) -> Callable[[bytes], bytes] | None:
-        user = scope_user(scope, self.api_keys)
+        user = scope_user(scope)
         if user is None:
             return None
         host = Headers(scope=scope).get("host", "").encode()

@@ -121,15 +121,14 @@ def _budget(scope: Scope) -> Budget | None:
 class RateLimits:
     """ASGI middleware: count a message or a render against the caller's budget first."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, api_keys: str | None) -> None:
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
         self.app = app
         self.limiter = limiter
-        self.api_keys = api_keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse a request over budget with a 429; pass everything else on."""
         budget = _budget(scope) if scope["type"] == "http" else None
-        user: User | None = scope_user(scope, self.api_keys) if budget else None
+        user: User | None = scope_user(scope) if budget else None
         if budget is not None and user is not None:
             try:
                 await self.limiter.hit(budget, user.id)

@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from server.core.eventlog import follow
 from server.core.services import Services
 from server.core.turns import MessageCreate, names_of, session_of, submit_message
-from server.http.auth import User, authenticate, parse_api_keys
+from server.http.auth import User, authenticate, authenticator_of
 from server.http.errors import ApiError
 from server.http.input_checks import InputLimits, input_limits, loads_checked
 from server.protocols.adforge.frames import to_frame
@@ -125,8 +125,8 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
     services: Services = websocket.app.state.services
     await websocket.accept()
     try:
-        keys = parse_api_keys(websocket.app.state.runtime.settings.api_keys)
-        user = authenticate(keys, _token(websocket), f"WebSocket {websocket.url.path}")
+        auth = authenticator_of(websocket.app)
+        user = authenticate(auth, _token(websocket), f"WebSocket {websocket.url.path}")
         session = session_of(services, user, session_id)
         cursor = await replay_start(services.store, session_id, _cursor(websocket))
     except ApiError as error:
