@@ -1,18 +1,21 @@
 """Per-user rate limits (issue 13): messages per minute and renders per hour, 429 + Retry-After.
 
 A real server with two API keys and small budgets: alice spends hers on every protocol's message
-routes (Ad Forge POST, the EventSource GET, ChatKit), gets a 429 in the JSON error shape with
+routes (Ad Forge POST, the EventSource GET, ChatKit, WebSocket frames), gets a 429 in the JSON error shape with
 ``retryable: true`` and a ``Retry-After``, and the refused message is not recorded; bob's budget
 is his own. ``GET /api/usage`` shows what is left.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from server.http.rate_limits import RateLimiter
 from tests._processes import AdForgeServer, adforge_server
@@ -28,7 +31,7 @@ BOB = {"Authorization": "Bearer sk-b"}
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdForgeServer]:
     tmp: Path = tmp_path_factory.mktemp("rates")
     env = {
-        "ADFORGE_API_KEYS": "sk-a:alice,sk-b:bob",
+        "ADFORGE_API_KEYS": "sk-a:alice,sk-b:bob,sk-c:carol",
         "ADFORGE_RATE_LIMIT_MESSAGES": "3/minute",
         "ADFORGE_RATE_LIMIT_RENDERS": "1/hour",
     }
@@ -65,6 +68,22 @@ def test_messages_over_the_per_minute_limit_are_429_on_every_protocol(
         # Reading is not limited.
         assert api.get(f"/api/chat/sessions/{sid}").status_code == 200
         assert api.post("/chatkit", json={"type": "threads.list", "params": {}}).status_code == 200
+
+
+def test_websocket_messages_share_the_budget(server: AdForgeServer) -> None:
+    headers = {"Authorization": "Bearer sk-c"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=60) as api:
+        sid = api.post("/api/chat/sessions", json={"productId": "1"}).json()["sessionId"]
+    url = f"ws://127.0.0.1:{server.port}/ws/chat/{sid}?access_token=sk-c"
+    answers: list[dict[str, Any]] = []
+    with connect(url, open_timeout=10) as ws:
+        for text in ("Generate ads", "hi", "hi", "one too many"):
+            ws.send(json.dumps({"type": "message", "message": text}))
+            while (answer := json.loads(ws.recv(timeout=30)))["type"] not in ("accepted", "error"):
+                pass
+            answers.append(answer)
+    assert answers[0]["type"] == "accepted"
+    assert answers[-1]["code"] == "rate_limited" and answers[-1]["retryable"] is True
 
 
 def test_one_users_limit_is_not_anothers(server: AdForgeServer) -> None:

@@ -7,7 +7,8 @@ A request over its budget is a 429 with ``Retry-After`` and the JSON error (``re
 refused before the route runs, so it records nothing (invariant 12).
 
 What counts, on every protocol's HTTP routes: a message is ``POST …/messages``, a
-``GET …/stream`` with ``?message=``, or a ChatKit ``threads.create`` / ``threads.add_user_message``;
+``GET …/stream`` with ``?message=``, or a ChatKit ``threads.create`` / ``threads.add_user_message``
+(the WebSocket counts its message frames with the same ``RateLimiter``);
 a render is ``POST …/video`` or ``POST /api/videos/generate``. The ChatKit body was parsed by ``RequestGuard``, which hands it on
 in the ASGI scope. ``GET /api/usage`` shows a caller their budgets.
 """

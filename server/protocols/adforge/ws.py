@@ -37,6 +37,7 @@ from server.core.turns import MessageCreate, names_of, session_of, submit_messag
 from server.http.auth import User, authenticate, authenticator_of
 from server.http.errors import ApiError
 from server.http.input_checks import InputLimits, input_limits, loads_checked
+from server.http.rate_limits import RateLimiter
 from server.protocols.adforge.frames import to_frame
 from server.protocols.adforge.sse import replay_start
 
@@ -68,7 +69,12 @@ def _cursor(websocket: WebSocket) -> int | None:
 
 
 async def _handle(
-    services: Services, user: User, session_id: str, raw: str, limits: InputLimits
+    services: Services,
+    user: User,
+    session_id: str,
+    raw: str,
+    limits: InputLimits,
+    limiter: RateLimiter,
 ) -> dict[str, Any]:
     """Answer one client frame; an ``ApiError`` becomes an error frame, never a closed socket."""
     try:
@@ -89,6 +95,7 @@ async def _handle(
         if kind != "message":
             return _error("invalid_request", f"unknown frame type {kind!r}")
         body = MessageCreate.model_validate(payload)
+        await limiter.hit("messages", user.id)  # the same per-user budget as the HTTP routes
         run, seq = await submit_message(services, user, session_id, body)
         return {"type": "accepted", "runId": run.run_id, "messageSeq": seq}
     except ValidationError as error:
@@ -114,9 +121,11 @@ async def _receive_messages(
     websocket: WebSocket, services: Services, user: User, session_id: str
 ) -> None:
     limits = input_limits(websocket.app.state.runtime.settings)
+    limiter: RateLimiter = websocket.app.state.rate_limiter
     while True:
         raw = await websocket.receive_text()
-        await websocket.send_json(await _handle(services, user, session_id, raw, limits))
+        answer = await _handle(services, user, session_id, raw, limits, limiter)
+        await websocket.send_json(answer)
 
 
 @router.websocket("/ws/chat/{session_id}")
