@@ -25,6 +25,7 @@ __all__ = ["main"]
 def _serve(args: argparse.Namespace) -> int:
     """Start serving until Ctrl-C; uvicorn drains requests and the lifespan closes SQLite."""
     from server.app import create_app
+    from server.http.wire_errors import http_protocol
     from server.logs import configure_logging
 
     settings = get_settings()
@@ -39,6 +40,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=settings.log_level,
         log_config=None,  # our handler (server.logs) formats uvicorn's lines too
+        http=http_protocol(),
         timeout_graceful_shutdown=5,
     )
     return 0

@@ -7,14 +7,33 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from server.core import faults
 from server.core.runtime import open_runtime
-from server.http import assets, docs, errors, health, metrics, openapi, web, webhooks
-from server.http.auth import parse_api_keys
+from server.http import (
+    access_log,
+    assets,
+    docs,
+    errors,
+    health,
+    metrics,
+    openapi,
+    usage,
+    web,
+    webhooks,
+)
+from server.http.auth import Authenticator
+from server.http.csrf import CrossSiteGuard
+from server.http.input_checks import input_limits
 from server.http.instrument import MetricsMiddleware
 from server.http.media_files import MediaFiles
+from server.http.media_signing import SignMediaUrls
+from server.http.media_urls import MediaSigner, load_media_secret
+from server.http.rate_limits import RateLimiter, RateLimits
 from server.http.request_context import RequestContextMiddleware
+from server.http.request_guard import RequestGuard
+from server.http.security_headers import SecurityHeaders
 from server.protocols.adforge import catalog, generate, sessions, ws
 from server.protocols.chatkit import route as chatkit
 from server.protocols.chatkit.projection import ChatKitProjection
@@ -30,9 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the lifespan opens SQLite and attaches the checkpointer to the graphs."""
     settings = settings or get_settings()
     faults.configure(settings.crash_at)  # unset outside fault-injection tests
-    parse_api_keys(
-        settings.api_keys
-    )  # a malformed ADFORGE_API_KEYS fails at start-up, not per request
+    # Malformed ADFORGE_API_KEYS or JWT settings fail at start-up, not per request.
+    authenticator = Authenticator.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     docs.install(app)
     openapi.install(app)
+    app.state.authenticator = authenticator
     errors.install(app)
     app.add_middleware(MetricsMiddleware)  # outside the errors' catch-all: it counts their 500s
     app.add_middleware(RequestContextMiddleware)  # outermost: every response has X-Request-ID
@@ -70,10 +89,48 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalog.router)
     app.include_router(generate.router)
     app.include_router(assets.router)
+    app.include_router(usage.router)
     app.include_router(chatkit.router)
     app.include_router(webhooks.router)
     app.include_router(ws.router)
     app.include_router(web.router)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    app.mount("/media", MediaFiles(directory=settings.media_dir), name="media")
+    signer = MediaSigner(
+        load_media_secret(settings.media_secret, settings.data_dir), settings.media_url_ttl_s
+    )
+    app.mount(
+        "/media",
+        MediaFiles(directory=settings.media_dir, signer=signer),
+        name="media",
+    )
+    _install_security(app, settings, signer)
     return app
+
+
+def _install_security(app: FastAPI, settings: Settings, signer: MediaSigner) -> None:
+    """The security middleware (issue 13), innermost first (each ``add`` wraps the last).
+
+    Outermost to innermost: CORS (answers preflights, and its headers reach every error),
+    security headers, media URL signing, the cross-site guard, the hostile-input guard, rate
+    limits (they read the body the guard parsed), then the JSON catch-all of ``errors.install``.
+    """
+    origins = frozenset(o.strip() for o in (settings.cors_origins or "").split(",") if o.strip())
+    limiter = RateLimiter(
+        settings.rate_limit_messages, settings.rate_limit_renders, settings.redis_url
+    )
+    app.state.rate_limiter = limiter  # for GET /api/usage
+    app.add_middleware(RateLimits, limiter=limiter)
+    app.add_middleware(RequestGuard, limits=input_limits(settings))
+    app.add_middleware(CrossSiteGuard, allowed_origins=origins)
+    app.add_middleware(SignMediaUrls, signer=signer)
+    app.add_middleware(SecurityHeaders)
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=sorted(origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
+    access_log.install()

@@ -50,6 +50,34 @@ class Settings(BaseSettings):
         default=None, validation_alias=_env("ADFORGE_WEBHOOK_SECRET")
     )
 
+    # Security and hostile input (issue 13): every limit a request meets, in one block.
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1, validation_alias=_env("ADFORGE_MAX_BODY_BYTES")
+    )
+    max_json_depth: int = Field(default=32, ge=2, validation_alias=_env("ADFORGE_MAX_JSON_DEPTH"))
+    max_json_items: int = Field(
+        default=1_000, ge=1, validation_alias=_env("ADFORGE_MAX_JSON_ITEMS")
+    )
+    media_secret: str | None = Field(default=None, validation_alias=_env("ADFORGE_MEDIA_SECRET"))
+    media_url_ttl_s: int = Field(
+        default=3600, ge=60, validation_alias=_env("ADFORGE_MEDIA_URL_TTL_S")
+    )
+    cors_origins: str | None = Field(default=None, validation_alias=_env("ADFORGE_CORS_ORIGINS"))
+    rate_limit_messages: str = Field(
+        default="10/minute", validation_alias=_env("ADFORGE_RATE_LIMIT_MESSAGES")
+    )
+    rate_limit_renders: str = Field(
+        default="20/hour", validation_alias=_env("ADFORGE_RATE_LIMIT_RENDERS")
+    )
+    redis_url: str | None = Field(default=None, validation_alias=_env("ADFORGE_REDIS_URL"))
+    jwt_issuer: str | None = Field(default=None, validation_alias=_env("ADFORGE_JWT_ISSUER"))
+    jwt_audience: str | None = Field(default=None, validation_alias=_env("ADFORGE_JWT_AUDIENCE"))
+    jwt_jwks_url: str | None = Field(default=None, validation_alias=_env("ADFORGE_JWT_JWKS_URL"))
+    jwt_public_key: str | None = Field(
+        default=None, validation_alias=_env("ADFORGE_JWT_PUBLIC_KEY")
+    )
+    jwt_user_claim: str = Field(default="sub", validation_alias=_env("ADFORGE_JWT_USER_CLAIM"))
+
     crash_at: str | None = Field(
         default=None,
         validation_alias=_env("ADFORGE_CRASH_AT"),

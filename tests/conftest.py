@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,7 +14,13 @@ from server.core.persistence import open_checkpointer
 from tests.fakes import FakeOpenAI, running_fake_openai
 from tools.settings import load_settings
 
+# The suite's scripted conversations send messages faster than the per-user limits a person gets
+# (10 a minute): lift them for every server the tests start; the rate-limit tests set their own.
+os.environ.setdefault("ADFORGE_RATE_LIMIT_MESSAGES", "100000/minute")
+os.environ.setdefault("ADFORGE_RATE_LIMIT_RENDERS", "100000/hour")
+
 _PROVIDER_ENV = (
+    "ADFORGE_ALLOW_PRIVATE_CALLBACKS",
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
     "ADFORGE_MODEL",

@@ -18,6 +18,12 @@ from tools.http_retry import RetryPolicy
 FAST = WebhookPolicy(RetryPolicy(attempts=3, base_delay_s=0.01, max_delay_s=0.05), timeout_s=5)
 
 
+@pytest.fixture(autouse=True)
+def local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receivers listen on 127.0.0.1, which the SSRF guard refuses unless allowed."""
+    monkeypatch.setenv("ADFORGE_ALLOW_PRIVATE_CALLBACKS", "1")
+
+
 @pytest.fixture
 async def jobs(tmp_path: Path) -> AsyncIterator[JobStore]:
     async with open_job_store(tmp_path / "jobs.sqlite") as store:

@@ -27,7 +27,9 @@ SECRET = "whsec-test"
 
 def _server(tmp: Path, port: int, **extra: str) -> Any:
     log = tmp / f"server-{time.monotonic_ns()}.log"
-    return adforge_server(tmp / "data", log, port=port, ADFORGE_WEBHOOK_SECRET=SECRET, **extra)
+    # The webhook receiver listens on 127.0.0.1, which the SSRF guard refuses unless allowed.
+    env = {"ADFORGE_WEBHOOK_SECRET": SECRET, "ADFORGE_ALLOW_PRIVATE_CALLBACKS": "1", **extra}
+    return adforge_server(tmp / "data", log, port=port, **env)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from server.http.assets_schemas import AssetPublic, AssetsPublic
 from server.http.auth import CurrentUser
 from server.http.deps import ServicesDep
 from server.http.errors import ERROR_RESPONSES, not_found
+from server.http.pagination import Limit, Offset
 
 __all__ = ["router"]
 
@@ -26,8 +27,8 @@ router = APIRouter(prefix="/assets", tags=["assets"], responses=ERROR_RESPONSES)
 async def get_assets(
     user: CurrentUser,
     services: ServicesDep,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Assets to skip")] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
     kind: Annotated[AssetKind | None, Query(description="Only this kind")] = None,
     session_id: Annotated[
         str | None,

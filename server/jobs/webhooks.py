@@ -30,6 +30,7 @@ import httpx
 
 from server.jobs.store import JobRecord, JobStore
 from tools.http_retry import RetryPolicy
+from tools.urls import is_safe_to_call
 
 __all__ = ["WebhookDispatcher", "WebhookPolicy", "deliver", "sign", "verify_signature"]
 
@@ -83,6 +84,8 @@ async def deliver(
     Returns (delivered, attempts made). ``event_id`` goes in ``X-AdForge-Delivery`` so a
     receiver can drop a delivery it has already processed (a retry after a lost 200).
     """
+    if not await is_safe_to_call(url):  # SSRF guard again: DNS may have changed since
+        return False, 0
     body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
     attempts = 0
 

@@ -7,13 +7,12 @@ custom products stay private to their owner (design invariant 11).
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from server.http.auth import CurrentUser
 from server.http.deps import ProductStoreDep, ServicesDep
 from server.http.errors import ERROR_RESPONSES, ApiError, not_found
+from server.http.pagination import Limit, Offset
 from server.protocols.adforge.catalog_schemas import (
     AvatarPublic,
     AvatarsPublic,
@@ -40,8 +39,8 @@ router = APIRouter(prefix="/api", tags=["catalog"], responses=ERROR_RESPONSES)
 async def list_products(
     user: CurrentUser,
     store: ProductStoreDep,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Entries to skip")] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> ProductsPublic:
     """One page of the catalog with the total, so a picker can page through it."""
     entries, total = await store.page(user.id, limit=limit, offset=offset)

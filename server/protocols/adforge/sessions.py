@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from sse_starlette import EventSourceResponse
 
@@ -34,6 +34,7 @@ from server.protocols.adforge.frames import to_frame, transcript
 from server.protocols.adforge.session_schemas import JobPublic, SessionPublic
 from server.protocols.adforge.sse import check_cursor, cursor_from, replay_start, stream_session
 from tools.catalog import AD_FORMATS
+from tools.urls import check_public_url
 
 __all__ = ["router"]
 
@@ -90,6 +91,14 @@ class VideoCreate(_Body):
     acknowledge_findings: bool = Field(
         default=False, description="Render a script whose copy check blocks it; records who did"
     )
+
+    @field_validator("callback_url")
+    @classmethod
+    def _public_callback(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        """SSRF guard (``tools.urls``): http(s) to public addresses only, a 422 otherwise."""
+        if value is not None:
+            check_public_url(str(value))
+        return value
 
 
 class JobQueued(_Body):

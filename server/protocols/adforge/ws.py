@@ -24,7 +24,6 @@ HTTP status (4401, 4404) after an error frame saying why.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from contextlib import aclosing
 from typing import Any
@@ -35,8 +34,10 @@ from pydantic import ValidationError
 from server.core.commands.messages import MessageCreate, names_of, send_message, session_of
 from server.core.eventlog import follow
 from server.core.services import Services
-from server.http.auth import User, parse_api_keys, user_for_token
+from server.http.auth import User, authenticate, authenticator_of
 from server.http.errors import ApiError
+from server.http.input_checks import InputLimits, input_limits, loads_checked
+from server.http.rate_limits import RateLimiter
 from server.protocols.adforge.frames import to_frame
 from server.protocols.adforge.sse import replay_start
 
@@ -67,12 +68,19 @@ def _cursor(websocket: WebSocket) -> int | None:
     return int(raw.strip())
 
 
-async def _handle(services: Services, user: User, session_id: str, raw: str) -> dict[str, Any]:
+async def _handle(
+    services: Services,
+    user: User,
+    session_id: str,
+    raw: str,
+    limits: InputLimits,
+    limiter: RateLimiter,
+) -> dict[str, Any]:
     """Answer one client frame; an ``ApiError`` becomes an error frame, never a closed socket."""
     try:
-        payload = json.loads(raw)
-    except json.JSONDecodeError:
-        return _error("invalid_request", "each WebSocket frame must be a JSON object")
+        payload = loads_checked(raw, limits)
+    except ApiError as error:
+        return _error(error.code, error.message)
     if not isinstance(payload, dict):
         return _error("invalid_request", "each WebSocket frame must be a JSON object")
     kind = payload.get("type", "message")
@@ -87,6 +95,7 @@ async def _handle(services: Services, user: User, session_id: str, raw: str) -> 
         if kind != "message":
             return _error("invalid_request", f"unknown frame type {kind!r}")
         body = MessageCreate.model_validate(payload)
+        await limiter.hit("messages", user.id)  # the same per-user budget as the HTTP routes
         accepted = await send_message(services, user, session_id, body)
         return {"type": "accepted", "runId": accepted.run_id, "messageSeq": accepted.cursor}
     except ValidationError as error:
@@ -111,9 +120,12 @@ async def _send_frames(
 async def _receive_messages(
     websocket: WebSocket, services: Services, user: User, session_id: str
 ) -> None:
+    limits = input_limits(websocket.app.state.runtime.settings)
+    limiter: RateLimiter = websocket.app.state.rate_limiter
     while True:
         raw = await websocket.receive_text()
-        await websocket.send_json(await _handle(services, user, session_id, raw))
+        answer = await _handle(services, user, session_id, raw, limits, limiter)
+        await websocket.send_json(answer)
 
 
 @router.websocket("/ws/chat/{session_id}")
@@ -122,8 +134,8 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
     services: Services = websocket.app.state.services
     await websocket.accept()
     try:
-        keys = parse_api_keys(websocket.app.state.runtime.settings.api_keys)
-        user = user_for_token(keys, _token(websocket))
+        auth = authenticator_of(websocket.app)
+        user = authenticate(auth, _token(websocket), f"WebSocket {websocket.url.path}")
         session = session_of(services, user, session_id)
         cursor = await replay_start(services.store, session_id, _cursor(websocket))
     except ApiError as error:

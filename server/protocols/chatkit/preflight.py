@@ -55,6 +55,7 @@ from server.core.runs import Multitask, RunRequest, ThreadBusyError
 from server.core.services import Services
 from server.core.users import User
 from server.http.errors import ApiError, conflict, not_found
+from server.http.input_checks import message_limit
 from server.protocols.chatkit.context import (
     GUIDED_PROMPT,
     NewThread,
@@ -123,7 +124,9 @@ def _text(input: UserMessageInput) -> str:
     )
     if not text:
         raise _invalid("the message has no text")
-    return text[:4000]
+    if len(text) > message_limit():  # refused, not cut (the Ad Forge API refuses too)
+        raise _invalid(f"the message has {len(text)} characters; at most {message_limit()}")
+    return text
 
 
 def _options(metadata: dict[str, Any]) -> ThreadOptions:
