@@ -17,6 +17,7 @@ from langgraph_sdk.client import LangGraphClient
 from langgraph_sdk.errors import ConflictError, NotFoundError
 
 from tests._processes import AdForgeServer, adforge_server
+from tests.sse_client import read_until
 
 pytestmark = pytest.mark.integration
 ALICE, BOB = "sk-alice-1", "sk-bob-1"
@@ -270,3 +271,56 @@ def test_studio_text_plain_json_and_private_network_preflight(server: AdForgeSer
         assert preflight.status_code == 204
         assert preflight.headers["access-control-allow-private-network"] == "true"
         assert preflight.headers["access-control-allow-origin"] == studio
+
+
+async def test_one_conversation_on_every_protocol(
+    client: LangGraphClient, server: AdForgeServer
+) -> None:
+    """An Ad Forge session is a thread here, and a run started here is a turn there."""
+    auth = {"Authorization": f"Bearer {ALICE}"}
+    with httpx.Client(base_url=server.base_url, headers=auth, timeout=60) as api:
+        sid = api.post("/api/chat/sessions", json={"productId": "1"}).json()["sessionId"]
+        turn = api.post(f"/api/chat/sessions/{sid}/messages", json={"message": "Generate ads"})
+        assert turn.status_code == 200, turn.text
+        state = await client.threads.get_state(sid)  # the web-app turn, in the thread's state
+        assert state["next"] == ["choose_persona"] and len(state["values"]["personas"]) == 4
+        assert (await client.threads.get(sid))["status"] == "interrupted"
+        assert sid in {t["thread_id"] for t in await client.threads.search(limit=1000)}
+        [web_run] = await client.runs.list(sid)
+        assert web_run["status"] == "success"
+        parts = await _stream(client, sid, command={"resume": {"optionId": "aud-2"}})
+        assert _pending(parts)["value"]["kind"] == "angle_selection"
+        with api.stream("GET", f"/api/chat/sessions/{sid}/events") as events:
+            seen = read_until(events, "marketing_angle")  # the Agent Protocol run's cards
+        assert [f.data["type"] for f in seen].count("audience_group") == 1
+
+
+async def test_thread_patch_update_state_copy_and_delete(client: LangGraphClient) -> None:
+    tid = (await client.threads.create(metadata={"team": "a"}))["thread_id"]
+    await _stream(client, tid, input=START)
+    patched = await client.threads.update(tid, metadata={"stage": "personas"})
+    assert patched["metadata"]["team"] == "a" and patched["metadata"]["stage"] == "personas"
+    assert [
+        t["thread_id"] for t in await client.threads.search(metadata={"stage": "personas"})
+    ] == [tid]
+    assert tid in {
+        t["thread_id"] for t in await client.threads.search(status="interrupted", limit=100)
+    }
+    assert await client.threads.count(metadata={"team": "a", "stage": "personas"}) == 1
+    again = await client.threads.create(thread_id=tid, if_exists="do_nothing")
+    assert again["thread_id"] == tid
+    with pytest.raises(ConflictError):
+        await client.threads.create(thread_id=tid)
+    written = await client.threads.update_state(tid, {"audience_hint": "runners"})
+    state = await client.threads.get_state(tid)
+    assert state["checkpoint"]["checkpoint_id"] == written["checkpoint"]["checkpoint_id"]
+    assert state["values"]["audience_hint"] == "runners"
+    copy = await client.threads.copy(tid)
+    copied = await client.threads.get_state(copy["thread_id"])
+    assert copied["values"] == state["values"] and copied["next"] == state["next"]
+    assert len(await client.threads.get_history(copy["thread_id"], limit=100)) == len(
+        await client.threads.get_history(tid, limit=100)
+    )
+    await client.threads.delete(tid)
+    with pytest.raises(NotFoundError):
+        await client.threads.get(tid)
