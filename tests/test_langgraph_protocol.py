@@ -170,6 +170,15 @@ async def test_join_stream_from_the_middle_gets_exactly_the_later_frames(
     assert joined["__interrupt__"][0]["value"]["kind"] == "persona_selection"
 
 
+async def _double_text(client: LangGraphClient, strategy: Any) -> tuple[str, str, str]:
+    """A second run sent while the first runs: (thread, first run, second run), both ended."""
+    tid = (await client.threads.create())["thread_id"]
+    first = await client.runs.create(tid, "ad_workflow", input=START)
+    second = await client.runs.create(tid, "ad_workflow", input=START, multitask_strategy=strategy)
+    await client.runs.join(tid, second["run_id"])
+    return tid, first["run_id"], second["run_id"]
+
+
 async def test_multitask_reject_enqueue_interrupt_rollback(client: LangGraphClient) -> None:
     tid = (await client.threads.create())["thread_id"]
     first = await client.runs.create(tid, "ad_workflow", input=START)
@@ -183,24 +192,14 @@ async def test_multitask_reject_enqueue_interrupt_rollback(client: LangGraphClie
     assert done["selected_persona"]["id"] == "aud-1"
     assert (await client.runs.get(tid, first["run_id"]))["status"] == "success"
 
-    tid = (await client.threads.create())["thread_id"]
-    first = await client.runs.create(tid, "ad_workflow", input=START)
-    second = await client.runs.create(
-        tid, "ad_workflow", input=START, multitask_strategy="interrupt"
-    )
-    await client.runs.join(tid, second["run_id"])
-    assert (await client.runs.get(tid, first["run_id"]))["status"] == "interrupted"
-    assert (await client.runs.get(tid, second["run_id"]))["status"] == "success"
+    tid, first, second = await _double_text(client, "interrupt")
+    assert (await client.runs.get(tid, first))["status"] == "interrupted"
+    assert (await client.runs.get(tid, second))["status"] == "success"
 
-    tid = (await client.threads.create())["thread_id"]
-    first = await client.runs.create(tid, "ad_workflow", input=START)
-    second = await client.runs.create(
-        tid, "ad_workflow", input=START, multitask_strategy="rollback"
-    )
-    await client.runs.join(tid, second["run_id"])
+    tid, first, second = await _double_text(client, "rollback")
     with pytest.raises(NotFoundError):
-        await client.runs.get(tid, first["run_id"])
-    assert [r["run_id"] for r in await client.runs.list(tid)] == [second["run_id"]]
+        await client.runs.get(tid, first)
+    assert [r["run_id"] for r in await client.runs.list(tid)] == [second]
 
 
 async def test_cancel_stops_a_run(client: LangGraphClient) -> None:

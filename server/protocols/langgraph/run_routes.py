@@ -61,15 +61,19 @@ def _maker(services: Services, started: Started) -> FrameMaker:
     return FrameMaker(graph, started.thread_id, started.run_id, started.modes)
 
 
+async def _start(
+    request: Request, services: Services, user: User, thread_id: str, body: RunCreate
+) -> Started:
+    book = book_of(request)
+    return await start_run(request, services, book, user, thread_id, body, default_modes=["values"])
+
+
 @router.post("/threads/{thread_id}/runs/stream")
 async def stream_run(
     request: Request, services: ServicesDep, user: AgentUser, thread_id: str, body: RunCreate
 ) -> Response:
     """Start a run and stream its frames (``Location`` to rejoin, ids to resume from)."""
-    book = book_of(request)
-    started = await start_run(
-        request, services, book, user, thread_id, body, default_modes=["values"]
-    )
+    started = await _start(request, services, user, thread_id, body)
     cancel = body.on_disconnect == "cancel"
     return stream_response(
         services, _maker(services, started), (started.cursor, -1), cancel_on_disconnect=cancel
@@ -81,11 +85,8 @@ async def create_run(
     request: Request, services: ServicesDep, user: AgentUser, thread_id: str, body: RunCreate
 ) -> JSONResponse:
     """Start a run in the background; the Run, with ``Content-Location``."""
-    book = book_of(request)
-    started = await start_run(
-        request, services, book, user, thread_id, body, default_modes=["values"]
-    )
-    run = await run_json(services, book, thread_id, started.run_id)
+    started = await _start(request, services, user, thread_id, body)
+    run = await run_json(services, book_of(request), thread_id, started.run_id)
     return JSONResponse(run, headers=run_headers(thread_id, started.run_id))
 
 
@@ -94,10 +95,7 @@ async def wait_run(
     request: Request, services: ServicesDep, user: AgentUser, thread_id: str, body: RunCreate
 ) -> JSONResponse:
     """Start a run and answer its final values (``__interrupt__`` included) when it ends."""
-    book = book_of(request)
-    started = await start_run(
-        request, services, book, user, thread_id, body, default_modes=["values"]
-    )
+    started = await _start(request, services, user, thread_id, body)
     output = await _wait(services, started)
     return JSONResponse(output, headers=run_headers(thread_id, started.run_id, wait=True))
 
