@@ -166,6 +166,13 @@ async def test_join_stream_from_the_middle_gets_exactly_the_later_frames(
         (p.event, p.id, p.data) for p in everything[middle + 1 :]
     ]
     assert (await client.runs.get(tid, run["run_id"]))["status"] == "success"
+    on_thread = []
+    async for part in await client.threads.join_stream(tid, last_event_id="-1"):
+        on_thread.append(part)
+        if part.event == "metadata" and part.data.get("status") == "run_done":
+            break
+    assert [(p.event, p.data) for p in on_thread[:-1]] == [(p.event, p.data) for p in everything]
+    assert on_thread[-1].data == {"status": "run_done", "run_id": run["run_id"]}
     joined = await client.runs.join(tid, run["run_id"])
     assert joined["__interrupt__"][0]["value"]["kind"] == "persona_selection"
 

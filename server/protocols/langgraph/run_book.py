@@ -51,6 +51,14 @@ class RunBook:
 
     runs: dict[str, AgentRun] = field(default_factory=dict)
     rolled_back: set[str] = field(default_factory=set)
+    limit: int = 10_000
+    """Runs remembered; the oldest are forgotten first (their facts stay in the log)."""
+
+    def add(self, run: AgentRun) -> None:
+        """Remember ``run``, forgetting the oldest beyond ``limit``."""
+        self.runs[run.run_id] = run
+        while len(self.runs) > self.limit:
+            self.runs.pop(next(iter(self.runs)))
 
 
 def book_of(request: Request) -> RunBook:

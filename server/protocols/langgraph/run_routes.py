@@ -23,9 +23,11 @@ from server.protocols.langgraph.run_book import (
 )
 from server.protocols.langgraph.start import RunCreate, Started, start_run
 from server.protocols.langgraph.streams import (
+    Cursor,
     cursor_from_header,
     run_headers,
     stream_response,
+    thread_stream_response,
 )
 from server.protocols.langgraph.studio import StudioRoute
 from server.protocols.langgraph.threads import create_thread
@@ -172,6 +174,41 @@ async def join_run_stream(
     maker = FrameMaker(graph_of(services, record), thread_id, run_id, modes)
     cursor = await cursor_from_header(services, thread_id, run_id, last_event_id)
     return stream_response(services, maker, cursor, cancel_on_disconnect=cancel_on_disconnect)
+
+
+_THREAD_MODES = {"lifecycle": [], "state_update": ["values"]}
+"""Thread stream modes other than ``run_modes`` (each run's own modes) → run stream modes."""
+
+
+@router.get("/threads/{thread_id}/stream")
+async def join_thread_stream(
+    request: Request,
+    services: ServicesDep,
+    user: AgentUser,
+    thread_id: str,
+    stream_mode: Annotated[list[str] | None, Query()] = None,
+    stream_modes: str | None = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> Response:
+    """Follow every run on the thread (any protocol's) from ``Last-Event-ID``, or live."""
+    record = await thread_or_404(request, services, user, thread_id)
+    wanted = [m for m in (stream_mode or []) + (stream_modes or "").split(",") if m.strip()]
+    book = book_of(request)
+
+    def modes_of(run_id: str) -> list[str]:
+        if wanted and "run_modes" not in wanted:
+            return sorted({m for w in wanted for m in _THREAD_MODES.get(w.strip(), [])})
+        known = book.runs.get(run_id)
+        return known.stream_mode if known else ["values"]
+
+    raw = (last_event_id or "").strip()
+    if raw == "-1":
+        cursor: Cursor = (0, -1)
+    else:
+        cursor = await cursor_from_header(services, thread_id, "", raw)
+    return thread_stream_response(
+        services, thread_id, record.graph or "ad_workflow", cursor, modes_of
+    )
 
 
 @router.post("/threads/{thread_id}/runs/{run_id}/cancel")

@@ -177,15 +177,21 @@ async def start_run(
             await _plan(services, run, body, now=reservation.now)
             cursor = await services.store.head_seq(thread_id)
             modes = parse_modes(body.stream_mode, default_modes)
-            book.runs[run.run_id] = AgentRun(
-                run_id=run.run_id,
-                thread_id=thread_id,
-                graph=graph,
-                created_at=datetime.now(UTC).isoformat(),
-                metadata=body.metadata,
-                stream_mode=modes,
-                multitask_strategy=strategy,
-                kwargs={"input": body.input, "command": body.command, "config": body.config or {}},
+            book.add(
+                AgentRun(
+                    run_id=run.run_id,
+                    thread_id=thread_id,
+                    graph=graph,
+                    created_at=datetime.now(UTC).isoformat(),
+                    metadata=body.metadata,
+                    stream_mode=modes,
+                    multitask_strategy=strategy,
+                    kwargs={
+                        "input": body.input,
+                        "command": body.command,
+                        "config": body.config or {},
+                    },
+                )
             )
             services.runs.submit(run, multitask=multitask, reservation=reservation)
     except ThreadBusyError as error:

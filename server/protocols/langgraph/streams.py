@@ -19,13 +19,20 @@ from fastapi.responses import StreamingResponse
 
 from server.core.errors import ApiError
 from server.core.eventlog import RecordedEvent, follow
+from server.core.events import EventType
 from server.core.runs import TERMINAL
 from server.core.services import Services
-from server.protocols.langgraph.frames import FrameMaker
+from server.protocols.langgraph.frames import Frame, FrameMaker
 from server.protocols.langgraph.run_book import started_of, terminal_of
 from server.protocols.langgraph.wire import encode_frame
 
-__all__ = ["Cursor", "cursor_from_header", "run_headers", "stream_response"]
+__all__ = [
+    "Cursor",
+    "cursor_from_header",
+    "run_headers",
+    "stream_response",
+    "thread_stream_response",
+]
 
 Cursor = tuple[int, int]
 """Stream after frame ``k`` of the event with seq ``s`` (``k = -1``: from that event's first)."""
@@ -57,6 +64,22 @@ async def cursor_from_header(
         ) from error
 
 
+def _after(cursor: Cursor) -> int:
+    """The seq to follow the log after."""
+    seq, skip = cursor
+    return seq - 1 if skip >= 0 else seq
+
+
+def _encoded(recorded: RecordedEvent, frames: list[Frame], cursor: Cursor) -> list[bytes]:
+    """The frames of one event that come after the cursor, each with its ``<seq>-<k>`` id."""
+    seq, skip = cursor
+    return [
+        encode_frame(name, data, f"{recorded.seq}-{k}")
+        for k, (name, data) in enumerate(frames)
+        if not (recorded.seq == seq and skip >= 0 and k <= skip)
+    ]
+
+
 def _ends(run_id: str) -> Callable[[RecordedEvent], bool]:
     def stop(recorded: RecordedEvent) -> bool:
         return recorded.run_id == run_id and recorded.type in TERMINAL
@@ -68,23 +91,18 @@ async def _frames(
     services: Services, maker: FrameMaker, cursor: Cursor, cancel_on_disconnect: bool
 ) -> AsyncIterator[bytes]:
     thread_id, run_id = maker.thread_id, maker.run_id
-    seq, skip = cursor
-    after = seq - 1 if skip >= 0 else seq
+    after = _after(cursor)
     ended = await terminal_of(services.store, thread_id, run_id)
     finished = False
     try:
         if ended is not None and ended.seq <= after:
             finished = True
             return  # the run ended before the cursor: nothing later
-        stop = lambda e: e.run_id == run_id and e.type in TERMINAL  # noqa: E731
         stop = _ends(run_id)
         async with aclosing(follow(services.store, thread_id, after_seq=after, stop=stop)) as tail:
             async for recorded in tail:
-                frames = await maker.frames(recorded)
-                for k, (name, data) in enumerate(frames):
-                    if recorded.seq == seq and skip >= 0 and k <= skip:
-                        continue
-                    yield encode_frame(name, data, f"{recorded.seq}-{k}")
+                for frame in _encoded(recorded, await maker.frames(recorded), cursor):
+                    yield frame
                 if stop(recorded):
                     finished = True
     finally:
@@ -111,4 +129,48 @@ def stream_response(
         _frames(services, maker, cursor, cancel_on_disconnect),
         media_type="text/event-stream",
         headers=headers,
+    )
+
+
+async def _thread_frames(
+    services: Services,
+    thread_id: str,
+    graph: str,
+    cursor: Cursor,
+    modes_of: Callable[[str], list[str]],
+) -> AsyncIterator[bytes]:
+    """Every run's frames on the thread, each run ending with ``metadata`` ``run_done``."""
+    makers: dict[str, FrameMaker] = {}
+    tail = follow(services.store, thread_id, after_seq=_after(cursor))
+    async with aclosing(tail):
+        async for recorded in tail:
+            run_id = recorded.run_id
+            if run_id is None:
+                continue
+            if run_id not in makers:
+                name = (
+                    recorded.data.get("graph") if recorded.type == EventType.RUN_STARTED else None
+                )
+                runs_graph = services.runs.graphs[str(name or graph)]
+                makers[run_id] = FrameMaker(runs_graph, thread_id, run_id, modes_of(run_id))
+            frames = await makers[run_id].frames(recorded)
+            if recorded.type in TERMINAL:
+                frames.append(("metadata", {"status": "run_done", "run_id": run_id}))
+                del makers[run_id]
+            for frame in _encoded(recorded, frames, cursor):
+                yield frame
+
+
+def thread_stream_response(
+    services: Services,
+    thread_id: str,
+    graph: str,
+    cursor: Cursor,
+    modes_of: Callable[[str], list[str]],
+) -> StreamingResponse:
+    """The thread-level join stream: runs of every protocol, live, until the client leaves."""
+    return StreamingResponse(
+        _thread_frames(services, thread_id, graph, cursor, modes_of),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
