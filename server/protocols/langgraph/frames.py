@@ -134,10 +134,16 @@ class FrameMaker:
         return []
 
     async def _steps(self) -> list[Frame]:
+        """Per superstep, as LangGraph streams them: the state the loop starts from, then for
+        each step the finished tasks' updates and the state after it."""
         start, own = await run_snapshots(self.graph, self.thread_id, self.run_id)
+        began_with_input = bool(own) and (own[0].metadata or {}).get("source") == "input"
+        steps = [s for s in own if (s.metadata or {}).get("source") != "input"]
+        if not began_with_input and start is not None:
+            steps.insert(0, start)
         frames: list[Frame] = []
-        before = start
-        for snapshot in own:
+        before: StateSnapshot | None = None
+        for snapshot in steps:
             if before is not None:
                 frames.extend(self._results(before, snapshot))
             if self._on("values"):
