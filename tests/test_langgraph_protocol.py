@@ -330,3 +330,44 @@ async def test_thread_patch_update_state_copy_and_delete(client: LangGraphClient
     await client.threads.delete(tid)
     with pytest.raises(NotFoundError):
         await client.threads.get(tid)
+
+
+async def test_tasks_checkpoints_and_debug_modes(client: LangGraphClient) -> None:
+    tid = (await client.threads.create())["thread_id"]
+    parts = await _stream(client, tid, input=START, stream_mode=["tasks", "checkpoints", "debug"])
+    events = [p.event for p in parts]
+    assert events[0] == "metadata" and "values" not in events
+    tasks = [p.data for p in parts if p.event == "tasks"]
+    assert [t["name"] for t in tasks] == ["resolve_product", "propose_personas"]
+    checkpoints = [p.data for p in parts if p.event == "checkpoints"]
+    assert checkpoints[-1]["next"] == ["choose_persona"]
+    assert checkpoints[-1]["config"]["configurable"]["thread_id"] == tid
+    debug = {p.data["type"] for p in parts if p.event == "debug"}
+    assert debug == {"checkpoint", "task_result"}
+    history = await client.threads.get_history(tid, limit=100)
+    ids = {h["checkpoint"]["checkpoint_id"] for h in history}
+    assert {c["config"]["configurable"]["checkpoint_id"] for c in checkpoints} <= ids
+
+
+async def test_a_bad_key_is_refused_and_a_disconnect_can_cancel(
+    client: LangGraphClient, server: AdForgeServer
+) -> None:
+    stranger = get_client(url=server.base_url, api_key="sk-unknown", timeout=60)
+    with pytest.raises(httpx.HTTPStatusError) as refused:
+        await stranger.threads.search()
+    assert refused.value.response.status_code == 401
+    await stranger.http.client.aclose()
+    tid = (await client.threads.create())["thread_id"]
+    body = {"assistant_id": "ad_workflow", "input": START, "on_disconnect": "cancel"}
+    headers = {"x-api-key": ALICE}
+    async with (
+        httpx.AsyncClient(base_url=server.base_url, headers=headers, timeout=60) as http,
+        http.stream("POST", f"/threads/{tid}/runs/stream", json=body) as response,
+    ):
+        run_id = response.headers["content-location"].rsplit("/", 1)[-1]
+        async for line in response.aiter_lines():
+            if line.startswith("event: metadata"):
+                break  # leave while the run is still running
+    joined = await client.runs.join(tid, run_id)
+    assert "__interrupt__" not in joined
+    assert (await client.runs.get(tid, run_id))["status"] == "interrupted"
