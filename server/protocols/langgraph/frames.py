@@ -21,6 +21,7 @@ their payloads are the same.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,7 @@ from server.core.runs import TERMINAL
 from server.protocols.langgraph.state import checkpoint_of, config_for, thread_state
 from server.protocols.langgraph.wire import interrupt_json, jsonable
 
-__all__ = ["Frame", "FrameMaker", "MODES", "parse_modes", "run_snapshots"]
+__all__ = ["MODES", "Frame", "FrameMaker", "parse_modes", "query_modes", "run_snapshots"]
 
 MODES = frozenset(
     {"values", "updates", "messages", "messages-tuple", "custom", "tasks", "checkpoints", "debug"}
@@ -48,6 +49,21 @@ def parse_modes(raw: str | list[str] | None, default: list[str]) -> list[str]:
         return default
     modes = [raw] if isinstance(raw, str) else list(raw)
     return [m.split("|", 1)[0] for m in modes if m]
+
+
+def query_modes(values: list[str] | None) -> list[str]:
+    """Stream modes from a query: repeated (Python SDK), comma-separated, or a JSON list (JS SDK)."""
+    modes: list[str] = []
+    for value in values or []:
+        value = value.strip()
+        if value.startswith("["):
+            try:
+                modes.extend(str(m) for m in json.loads(value))
+                continue
+            except ValueError:
+                pass
+        modes.extend(m.strip() for m in value.split(",") if m.strip())
+    return modes
 
 
 async def run_snapshots(
@@ -134,8 +150,11 @@ class FrameMaker:
         return []
 
     async def _steps(self) -> list[Frame]:
-        """Per superstep, as LangGraph streams them: the state the loop starts from, then for
-        each step the finished tasks' updates and the state after it."""
+        """Per superstep, as LangGraph streams them.
+
+        First the state the loop starts from, then for each step the finished tasks' updates and
+        the state after it; the pending interrupt last.
+        """
         start, own = await run_snapshots(self.graph, self.thread_id, self.run_id)
         began_with_input = bool(own) and (own[0].metadata or {}).get("source") == "input"
         steps = [s for s in own if (s.metadata or {}).get("source") != "input"]

@@ -12,7 +12,7 @@ from server.core.services import Services
 from server.core.users import User
 from server.http.deps import ServicesDep
 from server.protocols.langgraph.auth import AgentUser
-from server.protocols.langgraph.frames import FrameMaker, parse_modes, run_snapshots
+from server.protocols.langgraph.frames import FrameMaker, parse_modes, query_modes, run_snapshots
 from server.protocols.langgraph.lookup import graph_of, thread_or_404
 from server.protocols.langgraph.run_book import (
     RunBook,
@@ -168,9 +168,7 @@ async def join_run_stream(
     book, _ = await _run_or_404(request, services, user, thread_id, run_id)
     record = await thread_or_404(request, services, user, thread_id)
     known = book.runs.get(run_id)
-    modes = parse_modes(
-        [m for m in stream_mode or [] if m], known.stream_mode if known else ["values"]
-    )
+    modes = parse_modes(query_modes(stream_mode), known.stream_mode if known else ["values"])
     maker = FrameMaker(graph_of(services, record), thread_id, run_id, modes)
     cursor = await cursor_from_header(services, thread_id, run_id, last_event_id)
     return stream_response(services, maker, cursor, cancel_on_disconnect=cancel_on_disconnect)
@@ -192,7 +190,7 @@ async def join_thread_stream(
 ) -> Response:
     """Follow every run on the thread (any protocol's) from ``Last-Event-ID``, or live."""
     record = await thread_or_404(request, services, user, thread_id)
-    wanted = [m for m in (stream_mode or []) + (stream_modes or "").split(",") if m.strip()]
+    wanted = query_modes([*(stream_mode or []), stream_modes or ""])
     book = book_of(request)
 
     def modes_of(run_id: str) -> list[str]:
