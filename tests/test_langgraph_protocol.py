@@ -214,7 +214,7 @@ async def test_cancel_stops_a_run(client: LangGraphClient) -> None:
     run = await client.runs.create(tid, "ad_workflow", input=START)
     await client.runs.cancel(tid, run["run_id"], wait=True)
     assert (await client.runs.get(tid, run["run_id"]))["status"] == "interrupted"
-    assert (await client.threads.get(tid))["status"] in ("interrupted", "idle")
+    assert (await client.threads.get(tid))["status"] == "interrupted"
 
 
 async def test_messages_tuple_streams_the_assistants_tokens(client: LangGraphClient) -> None:
@@ -245,6 +245,15 @@ async def test_owners_and_bad_input(client: LangGraphClient, bob: LangGraphClien
     assert await _refused(client.runs.wait(tid, "no_such_graph", input=START)) == 404
     assert await _refused(client.runs.wait(str(uuid.uuid4()), "ad_workflow", input=START)) == 404
     assert await client.runs.list(tid) == []  # refused runs left no trace
+    hijack = bob.runs.wait(tid, "ad_workflow", input=START, if_not_exists="create")
+    assert await _refused(hijack) == 409  # implicit creation never takes another's thread
+    assert await client.runs.list(tid) == []
+    fresh = str(uuid.uuid4())
+    made = await bob.runs.wait(fresh, "ad_workflow", input=START, if_not_exists="create")
+    assert made["__interrupt__"][0]["value"]["kind"] == "persona_selection"
+    assert (await bob.threads.get(fresh))["status"] == "interrupted"
+    with pytest.raises(NotFoundError):
+        await client.threads.get(fresh)
     await client.runs.wait(tid, "ad_workflow", input=START)
     nope = {"resume": {"optionId": "nope"}}
     bad = await client.runs.wait(tid, "ad_workflow", command=nope, raise_error=False)
