@@ -166,6 +166,10 @@ async def test_join_stream_from_the_middle_gets_exactly_the_later_frames(
         (p.event, p.id, p.data) for p in everything[middle + 1 :]
     ]
     assert (await client.runs.get(tid, run["run_id"]))["status"] == "success"
+    with pytest.raises(httpx.HTTPStatusError) as refused:  # an id from another server
+        async for _ in client.runs.join_stream(tid, run["run_id"], last_event_id="1795263476238-0"):
+            pass
+    assert refused.value.response.status_code == 400
     on_thread = []
     async for part in await client.threads.join_stream(tid, last_event_id="-1"):
         on_thread.append(part)

@@ -18,7 +18,7 @@ from typing import Any
 from fastapi.responses import StreamingResponse
 
 from server.core.errors import ApiError
-from server.core.eventlog import RecordedEvent, follow
+from server.core.eventlog import CursorAheadError, CursorExpiredError, RecordedEvent, follow
 from server.core.events import EventType
 from server.core.runs import TERMINAL
 from server.core.services import Services
@@ -57,11 +57,20 @@ async def cursor_from_header(
         return (await services.store.head_seq(thread_id), -1)
     seq, _, k = raw.partition("-")
     try:
-        return (int(seq), int(k)) if k else (int(seq), 10**9)
+        cursor = (int(seq), int(k)) if k else (int(seq), 10**9)
     except ValueError as error:
         raise ApiError(
             400, "invalid_cursor", f"Last-Event-ID must be <seq>-<k>, got {raw!r}"
         ) from error
+    try:  # answered before the stream starts: a 4xx, not a broken 200
+        await services.store.check_cursor(thread_id, max(_after(cursor), 0))
+    except CursorAheadError as error:
+        raise ApiError(
+            400, "invalid_cursor", f"Last-Event-ID {raw!r} is not of this thread"
+        ) from error
+    except CursorExpiredError as error:
+        raise ApiError(410, "cursor_expired", "those events are no longer kept") from error
+    return cursor
 
 
 def _after(cursor: Cursor) -> int:
