@@ -139,6 +139,12 @@ async def test_a_run_forked_from_an_older_checkpoint_takes_another_path(
     assert {h["checkpoint"]["checkpoint_id"] for h in history} < {
         h["checkpoint"]["checkpoint_id"] for h in branch
     } | {h["checkpoint"]["checkpoint_id"] for h in history}
+    copied = await client.threads.update_state(  # Studio's "Re-run from here"
+        tid, None, as_node="__copy__", checkpoint_id=at_persona["checkpoint"]["checkpoint_id"]
+    )
+    head = await client.threads.get_state(tid)
+    assert head["checkpoint"]["checkpoint_id"] == copied["checkpoint"]["checkpoint_id"]
+    assert head["next"] == ["choose_persona"] and head["values"]["personas"]
     original = await client.threads.get_state(
         tid, checkpoint_id=history[0]["checkpoint"]["checkpoint_id"]
     )
