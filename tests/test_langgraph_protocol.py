@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -390,3 +391,24 @@ async def test_a_bad_key_is_refused_and_a_disconnect_can_cancel(
     joined = await client.runs.join(tid, run_id)
     assert "__interrupt__" not in joined
     assert (await client.runs.get(tid, run_id))["status"] == "interrupted"
+
+
+async def test_a_run_is_replayable_after_a_restart(tmp_path: Path) -> None:
+    """Frames come from the log and the checkpoints, not from memory: a new process replays them."""
+    modes = ["values", "updates", "custom"]
+    with adforge_server(tmp_path / "data", tmp_path / "first.log") as first:
+        lg = get_client(url=first.base_url, timeout=60)
+        tid = (await lg.threads.create())["thread_id"]
+        before = [
+            p async for p in lg.runs.stream(tid, "ad_workflow", input=START, stream_mode=modes)
+        ]
+        await lg.http.client.aclose()
+    run_id = before[0].data["run_id"]
+    with adforge_server(tmp_path / "data", tmp_path / "second.log") as second:
+        lg = get_client(url=second.base_url, timeout=60)
+        after = [
+            p async for p in lg.runs.join_stream(tid, run_id, last_event_id="-1", stream_mode=modes)
+        ]
+        assert (await lg.runs.get(tid, run_id))["status"] == "success"
+        await lg.http.client.aclose()
+    assert [(p.event, p.id, p.data) for p in after] == [(p.event, p.id, p.data) for p in before]
