@@ -294,6 +294,10 @@ def test_studio_text_plain_json_and_private_network_preflight(server: AdForgeSer
                 "Access-Control-Request-Private-Network": "true",
             },
         )
+        missing = http.get("/assistants/nope", headers={"x-api-key": ALICE, "Origin": studio})
+        assert (
+            missing.status_code == 404 and missing.headers["access-control-allow-origin"] == studio
+        )
         assert preflight.status_code == 204
         assert preflight.headers["access-control-allow-private-network"] == "true"
         assert preflight.headers["access-control-allow-origin"] == studio
@@ -412,3 +416,14 @@ async def test_a_run_is_replayable_after_a_restart(tmp_path: Path) -> None:
         assert (await lg.runs.get(tid, run_id))["status"] == "success"
         await lg.http.client.aclose()
     assert [(p.event, p.id, p.data) for p in after] == [(p.event, p.id, p.data) for p in before]
+
+
+async def test_command_update_writes_state_then_runs_on(client: LangGraphClient) -> None:
+    tid = (await client.threads.create())["thread_id"]
+    await _stream(client, tid, input=START)
+    parts = await _stream(client, tid, command={"update": {"audience_hint": "marathon runners"}})
+    assert _pending(parts)["value"]["kind"] == "persona_selection"
+    state = await client.threads.get_state(tid)
+    assert state["values"]["audience_hint"] == "marathon runners"
+    assert state["next"] == ["choose_persona"]
+    assert [r["status"] for r in await client.runs.list(tid)] == ["success", "success"]

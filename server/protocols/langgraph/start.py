@@ -21,6 +21,7 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.core.errors import ApiError, conflict, invalid, not_found
+from server.core.recorded import RUN_ID_KEY
 from server.core.runs import RunRequest, ThreadBusyError
 from server.core.services import Services
 from server.core.users import User
@@ -130,8 +131,17 @@ async def _plan(services: Services, run: RunRequest, body: RunCreate, *, now: bo
         if isinstance(update, list):  # [[key, value], ...]
             update = {str(k): v for k, v in update}
         point = {"checkpoint_id": run.checkpoint_id} if run.checkpoint_id else None
-        await graph.aupdate_state(config_for(run.thread_id, point), update)
+
+        async def write() -> None:  # never under a running graph: now, or when the run starts
+            config = config_for(run.thread_id, point)
+            config["metadata"] = {RUN_ID_KEY: run.run_id}  # the update is the run's first step
+            await graph.aupdate_state(config, update)
+
         run.kind, run.payload, run.checkpoint_id = "continue", None, None
+        if now:
+            await write()
+        else:
+            run.prepare = write
     elif body.input is not None:
         run.kind, run.payload = "start", body.input
     else:

@@ -19,6 +19,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
+from server.core.errors import ApiError
+
 __all__ = ["StudioRoute", "allowed_origins", "preflight_router"]
 
 DEFAULT_ORIGINS = "https://smith.langchain.com"
@@ -38,11 +40,17 @@ def _allows(origin: str | None) -> bool:
     return origin is not None and ("*" in origins or origin.rstrip("/") in origins)
 
 
+def _cors_headers(origin: str) -> dict[str, str]:
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Credentials": "true",
+        "Access-Control-Expose-Headers": _EXPOSED,
+        "Vary": "Origin",
+    }
+
+
 def _cors(response: Response, origin: str) -> None:
-    response.headers["Access-Control-Allow-Origin"] = origin
-    response.headers["Access-Control-Allow-Credentials"] = "true"
-    response.headers["Access-Control-Expose-Headers"] = _EXPOSED
-    response.headers.setdefault("Vary", "Origin")
+    response.headers.update(_cors_headers(origin))
 
 
 def _as_json(request: Request) -> None:
@@ -63,11 +71,16 @@ class StudioRoute(APIRoute):
 
         async def route(request: Request) -> Response:
             _as_json(request)
-            response = await handler(request)
             origin = request.headers.get("origin")
-            if _allows(origin):
-                assert origin is not None
-                _cors(response, origin)
+            allowed = origin if _allows(origin) else None
+            try:
+                response = await handler(request)
+            except ApiError as error:  # answered by the app's handler: Studio may read it too
+                if allowed:
+                    error.headers.update(_cors_headers(allowed))
+                raise
+            if allowed:
+                _cors(response, allowed)
             return response
 
         return route
