@@ -37,6 +37,7 @@ from server.http.security_headers import SecurityHeaders
 from server.protocols.adforge import catalog, generate, sessions, ws
 from server.protocols.chatkit import route as chatkit
 from server.protocols.chatkit.projection import ChatKitProjection
+from server.protocols.langgraph import router as langgraph_router
 from server.settings import Settings, get_settings
 from server.version import VERSION
 
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assets.router)
     app.include_router(usage.router)
     app.include_router(chatkit.router)
+    app.include_router(langgraph_router)  # the Agent Protocol at its standard root paths
     app.include_router(webhooks.router)
     app.include_router(ws.router)
     app.include_router(web.router)
