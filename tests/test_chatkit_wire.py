@@ -39,7 +39,7 @@ from server.core.events import EventType
 from server.http.errors import ApiError
 from server.protocols.chatkit import REQUEST_TYPES
 from server.protocols.chatkit.fold import apply
-from server.protocols.chatkit.preflight import parse
+from server.protocols.chatkit.parsing import parse
 from server.protocols.chatkit.projection import ChatKitProjection
 from server.protocols.chatkit.view import ThreadView
 from server.protocols.chatkit.widgets import choice_card, image_request_card, media_card

@@ -7,7 +7,7 @@ message. Proposed personas, angles and concepts are the graph's own dicts and st
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from server.core.event_types.base import EventPayload, OwnedPayload, Shape
 
@@ -120,46 +120,38 @@ class Proposal(EventPayload):
     generation: dict[str, Any] | None
     """How the options were made (model, offline, attempts), from the graph's ``generation``."""
 
+    options_field: ClassVar[str]
+    """The field holding the options: each kind names its list as the guide does."""
+
     @property
     def proposed(self) -> list[dict[str, Any]]:
-        """The options, whatever the kind (each subclass names its list as the guide does)."""
-        raise NotImplementedError
+        """The options, whatever the kind."""
+        options: list[dict[str, Any]] = getattr(self, self.options_field)
+        return options
 
 
 class PersonasProposed(Proposal):
     """Audience personas to choose from (the guide's ``audience_group``)."""
 
     type_name = "PersonasProposed"
+    options_field = "audiences"
     audiences: list[dict[str, Any]]
-
-    @property
-    def proposed(self) -> list[dict[str, Any]]:
-        """The audiences."""
-        return self.audiences
 
 
 class AnglesProposed(Proposal):
     """Marketing angles to choose from (``marketing_angle``)."""
 
     type_name = "AnglesProposed"
+    options_field = "angles"
     angles: list[dict[str, Any]]
-
-    @property
-    def proposed(self) -> list[dict[str, Any]]:
-        """The angles."""
-        return self.angles
 
 
 class ConceptsProposed(Proposal):
     """Scripts to choose from (``psychology_selection``)."""
 
     type_name = "ConceptsProposed"
+    options_field = "concepts"
     concepts: list[dict[str, Any]]
-
-    @property
-    def proposed(self) -> list[dict[str, Any]]:
-        """The concepts."""
-        return self.concepts
 
 
 class TextSaid(EventPayload):

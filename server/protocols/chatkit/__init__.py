@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from chatkit.store import NotFoundError
 
-from server.protocols.chatkit.preflight import REQUEST_TYPES, prepare
+from server.protocols.chatkit.parsing import REQUEST_TYPES
+from server.protocols.chatkit.preflight import prepare
 from server.protocols.chatkit.projection import PROJECTION_NAME, ChatKitProjection
 
 if TYPE_CHECKING:

@@ -12,18 +12,14 @@ rules the Ad Forge API uses (``server.core.commands``).
 
 from __future__ import annotations
 
-import json
-from typing import Any, get_args
+from typing import Any
 
 from chatkit.types import (
     AttachmentsCreateReq,
     AttachmentsDeleteReq,
-    ChatKitReq,
     InputTranscribeReq,
     ItemsFeedbackReq,
     ItemsListReq,
-    NonStreamingReq,
-    StreamingReq,
     ThreadsAddClientToolOutputReq,
     ThreadsAddStructuredInputReq,
     ThreadsAddUserMessageReq,
@@ -35,10 +31,7 @@ from chatkit.types import (
     ThreadsRetryAfterItemReq,
     ThreadsSyncCustomActionReq,
     ThreadsUpdateReq,
-    UserMessageInput,
-    UserMessageTagContent,
 )
-from pydantic import TypeAdapter, ValidationError
 
 from server.core.catalog_rules import check_format
 from server.core.commands.choices import answer_choice
@@ -55,56 +48,27 @@ from server.core.runs import Multitask, RunRequest, ThreadBusyError
 from server.core.services import Services
 from server.core.users import User
 from server.http.errors import ApiError, conflict, not_found
-from server.http.input_checks import message_limit
 from server.protocols.chatkit.context import (
     GUIDED_PROMPT,
     NewThread,
     RequestContext,
-    ThreadOptions,
     Turn,
     new_id,
+)
+from server.protocols.chatkit.parsing import (
+    MAX_PAGE,
+    invalid,
+    options_of,
+    parse,
+    text_of,
 )
 from server.protocols.chatkit.projection import PROJECTION_NAME, ChatKitView
 from server.protocols.chatkit.view import ThreadView
 from server.protocols.chatkit.widgets import CHOOSE_ACTION
 
-__all__ = ["REQUEST_TYPES", "parse", "prepare"]
+__all__ = ["prepare"]
 
-_REQUEST: TypeAdapter[Any] = TypeAdapter(ChatKitReq)
-REQUEST_TYPES = tuple(
-    cls.model_fields["type"].default for cls in get_args(StreamingReq) + get_args(NonStreamingReq)
-)
-"""Every request ``type`` of the installed openai-chatkit (16 in 1.6.5)."""
 _NOT_OFFERED = (AttachmentsCreateReq, AttachmentsDeleteReq, InputTranscribeReq)
-MAX_PAGE = 100
-
-
-def _invalid(message: str) -> ApiError:
-    return ApiError(422, "invalid_request", message)
-
-
-def parse(body: bytes) -> Any:
-    """The typed request, or a 400/422 ``ApiError`` naming what is wrong."""
-    try:
-        raw = json.loads(body or b"null")
-    except ValueError as error:
-        raise ApiError(400, "invalid_json", f"the body is not JSON: {error}") from error
-    if not isinstance(raw, dict) or "type" not in raw:
-        raise _invalid('a ChatKit request is a JSON object {"type", "params"}')
-    if raw["type"] not in REQUEST_TYPES:
-        known = ", ".join(REQUEST_TYPES)
-        raise ApiError(
-            400,
-            "unsupported_request",
-            f"unknown ChatKit request type {raw['type']!r}; known: {known}",
-        )
-    try:
-        return _REQUEST.validate_python(raw)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
-        )
-        raise _invalid(f"invalid {raw['type']} request: {problems}") from error
 
 
 def _thread(services: Services, user: User, thread_id: str) -> ThreadView:
@@ -113,28 +77,6 @@ def _thread(services: Services, user: User, thread_id: str) -> ThreadView:
     if thread is None:
         raise not_found("thread", thread_id)
     return thread
-
-
-def _text(input: UserMessageInput) -> str:
-    if input.attachments:
-        raise ApiError(400, "not_supported", "attachments are not supported by this server")
-    text = (
-        " ".join(p.text for p in input.content if not isinstance(p, UserMessageTagContent)).strip()
-        or " ".join(p.text for p in input.content).strip()
-    )
-    if not text:
-        raise _invalid("the message has no text")
-    if len(text) > message_limit():  # refused, not cut (the Ad Forge API refuses too)
-        raise _invalid(f"the message has {len(text)} characters; at most {message_limit()}")
-    return text
-
-
-def _options(metadata: dict[str, Any]) -> ThreadOptions:
-    try:
-        return ThreadOptions.model_validate(metadata)
-    except ValidationError as error:
-        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors()[:5])
-        raise _invalid(f"invalid metadata: {problems}") from error
 
 
 def _free(ctx: RequestContext, services: Services, thread_id: str, multitask: Multitask) -> bool:
@@ -172,8 +114,8 @@ async def _resolved(
 
 
 async def _create(services: Services, ctx: RequestContext, req: ThreadsCreateReq) -> None:
-    options = _options(req.metadata)
-    text = _text(req.params.input)
+    options = options_of(req.metadata)
+    text = text_of(req.params.input)
     rest = _guided_rest(text)
     thread_id = new_id("thr")
     user = ctx.user
@@ -226,8 +168,8 @@ async def _add_message(
     services: Services, ctx: RequestContext, req: ThreadsAddUserMessageReq
 ) -> None:
     thread = _thread(services, ctx.user, req.params.thread_id)
-    text = _text(req.params.input)
-    multitask = _options(req.metadata).multitask
+    text = text_of(req.params.input)
+    multitask = options_of(req.metadata).multitask
     if ctx.idempotency_key is not None:
         ctx.message_id = keyed_id("msg", ctx.user.id, f"chatkit:{thread.id}", ctx.idempotency_key)
         ctx.request_hash = request_hash({"text": text})
@@ -264,16 +206,14 @@ async def _choose(services: Services, ctx: RequestContext, req: ThreadsCustomAct
         if item is None:
             raise not_found("item", params.item_id)
         if item["type"] != "widget":
-            raise _invalid(f"item {params.item_id!r} is not a widget")
+            raise invalid(f"item {params.item_id!r} is not a widget")
     if params.action.type != CHOOSE_ACTION:
-        raise _invalid(
-            f"unknown action {params.action.type!r}; this server handles {CHOOSE_ACTION}"
-        )
+        raise invalid(f"unknown action {params.action.type!r}; this server handles {CHOOSE_ACTION}")
     payload = params.action.payload
     if not isinstance(payload, dict) or not all(
         isinstance(payload.get(k), str) for k in ("interruptId", "optionId")
     ):
-        raise _invalid(f"{CHOOSE_ACTION} needs a payload {{interruptId, optionId}}")
+        raise invalid(f"{CHOOSE_ACTION} needs a payload {{interruptId, optionId}}")
     _free(ctx, services, thread.id, "reject")
     ctx.turn = await _answer(
         services, ctx, thread, payload["interruptId"], payload["optionId"], None
@@ -289,7 +229,7 @@ async def _structured(
     if item is None:
         raise not_found("item", params.item_id)
     if item["type"] != "structured_input":
-        raise _invalid(f"item {params.item_id!r} is not a structured_input item")
+        raise invalid(f"item {params.item_id!r} is not a structured_input item")
     if item.get("status") != "pending" or thread.choice is None:
         raise conflict("choice_not_pending", "this question was already answered")
     if thread.choice.item_id != params.item_id:
@@ -297,7 +237,7 @@ async def _structured(
     answer = params.input.answers.get(thread.choice.interrupt_id)
     values = [v for v in (answer.values if answer else []) if v.strip()]
     if params.input.status == "skipped" or not values or (answer is not None and answer.skipped):
-        raise _invalid("this choice cannot be skipped: pick an option or type what you want")
+        raise invalid("this choice cannot be skipped: pick an option or type what you want")
     _free(ctx, services, thread.id, "reject")
     ctx.turn = await _answer(services, ctx, thread, thread.choice.interrupt_id, None, values[0])
 
@@ -311,7 +251,7 @@ async def _answer(
     text: str | None,
 ) -> Turn:
     if thread.graph != "ad_workflow":
-        raise _invalid("this thread has no workflow choices")
+        raise invalid("this thread has no workflow choices")
     answer = await answer_choice(
         services,
         ctx.user,
@@ -340,7 +280,7 @@ async def _retry(services: Services, ctx: RequestContext, req: ThreadsRetryAfter
     if item is None:
         raise not_found("item", req.params.item_id)
     if item["type"] != "user_message":
-        raise _invalid(f"item {req.params.item_id!r} is not a user message")
+        raise invalid(f"item {req.params.item_id!r} is not a user message")
     _free(ctx, services, thread.id, "reject")
     run = await retry_from(services, ctx.user, thread.id, thread.graph, req.params.item_id)
     ctx.turn = Turn(run)
@@ -348,7 +288,7 @@ async def _retry(services: Services, ctx: RequestContext, req: ThreadsRetryAfter
 
 def _limit(limit: int | None) -> None:
     if limit is not None and not 1 <= limit <= MAX_PAGE:
-        raise _invalid(f"limit must be between 1 and {MAX_PAGE}")
+        raise invalid(f"limit must be between 1 and {MAX_PAGE}")
 
 
 async def prepare(
@@ -401,6 +341,6 @@ async def _check(services: Services, user: User, ctx: RequestContext, request: A
         case ThreadsUpdateReq():
             _thread(services, user, request.params.thread_id)
             if len(request.params.title) > 200:
-                raise _invalid("a title has at most 200 characters")
+                raise invalid("a title has at most 200 characters")
         case ThreadsGetByIdReq() | ThreadsDeleteReq() | ItemsFeedbackReq():
             _thread(services, user, request.params.thread_id)
