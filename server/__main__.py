@@ -70,6 +70,20 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    """Apply the schema steps the data directory's database lacks (the server does it at start)."""
+    from server.core.migrations import LATEST_VERSION, migrate
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    applied = asyncio.run(
+        migrate(settings.database_path, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    )
+    done = ", ".join(str(v) for v in applied) if applied else "none (already current)"
+    print(f"{settings.database_path}: schema version {LATEST_VERSION}; applied: {done}")  # noqa: T201
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="adforge",
@@ -93,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("session", metavar="SESSION", help="the session id (sess-...)")
     export.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     export.set_defaults(handler=_export)
+    migrate = commands.add_parser(
+        "migrate",
+        help="bring the database schema up to date",
+        description="Apply the numbered schema steps (server/core/migrations.py) the database "
+        "in ADFORGE_DATA_DIR lacks; each step once, in one transaction.",
+    )
+    migrate.set_defaults(handler=_migrate)
     return parser
 
 
