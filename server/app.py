@@ -14,6 +14,7 @@ from server.http import assets, errors, health, web, webhooks
 from server.http.auth import parse_api_keys
 from server.http.media_files import MediaFiles
 from server.protocols.adforge import catalog, generate, sessions, ws
+from server.protocols.agui import router as agui
 from server.protocols.chatkit import route as chatkit
 from server.protocols.chatkit.projection import ChatKitProjection
 from server.settings import Settings, get_settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(generate.router)
     app.include_router(assets.router)
     app.include_router(chatkit.router)
+    app.include_router(agui)
     app.include_router(webhooks.router)
     app.include_router(ws.router)
     app.include_router(web.router)
