@@ -17,7 +17,8 @@ def parse_frames(body: str) -> list[tuple[int | None, dict[str, Any]]]:
     """``(id, event)`` of every data frame; each event validates against ``ag_ui.core.Event``.
 
     Also checks the frame is exactly what the official encoder writes for that event (camelCase,
-    no nulls), after an optional ``id: <seq>`` line; comment frames (pings) are skipped.
+    no nulls), after an optional ``id: <seq>`` line; comment frames (pings, events that show
+    nothing) are skipped.
     """
     frames: list[tuple[int | None, dict[str, Any]]] = []
     for block in body.split("\n\n"):
@@ -27,6 +28,8 @@ def parse_frames(body: str) -> list[tuple[int | None, dict[str, Any]]]:
         seq = None
         if lines[0].startswith("id: "):
             seq = int(lines.pop(0)[4:])
+        if not lines:
+            continue  # a log event that shows nothing (a comment moving the cursor)
         assert len(lines) == 1 and lines[0].startswith("data: "), f"not an AG-UI frame: {block!r}"
         model = EVENT.validate_json(lines[0][6:])
         assert ENCODER.encode(model) == lines[0] + "\n\n"

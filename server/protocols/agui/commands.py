@@ -89,7 +89,7 @@ async def open_thread(
     conversation = await fold(services, thread_id)
     if conversation.owner is None:
         return Thread(thread_id, graph or "ad_assistant", None)
-    if conversation.owner != user.id:
+    if conversation.owner != user.id or conversation.deleted:
         raise not_found("thread", thread_id)
     current: Graph = "ad_assistant" if conversation.graph == "ad_assistant" else "ad_workflow"
     if graph is not None and graph != current:

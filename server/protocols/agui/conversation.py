@@ -68,6 +68,8 @@ class Conversation:
     graph: str | None = None
     open_calls: list[ToolCall] = field(default_factory=list)
     last_seq: int = 0
+    deleted: bool = False
+    """Deleted over ChatKit: gone on every protocol."""
     answered: ToolResult | None = None
     """The tool result the last applied event was, if it was one."""
 
@@ -92,6 +94,8 @@ class Conversation:
             self.answered = self._tool_fact(event)
         if t in _STARTS:
             self._started(event)
+        elif t == EventType.THREAD_DELETED:
+            self.deleted = True
         elif t == EventType.USER_MESSAGE_SENT:
             self._message("user", str(d["messageId"]), str(d.get("text") or ""))
         elif t == EventType.RUN_STARTED and d.get("interruptId"):

@@ -72,7 +72,8 @@ async def _run(
             yield frame
         return
     translator = Translator(await fold(services, thread.thread_id, before=accepted.cursor))
-    for frame in encode(translator.begin(body.run_id, accepted.run_id)):
+    # The run's start carries its user message's seq: a rejoin from just before it starts there.
+    for frame in encode(translator.begin(body.run_id, accepted.run_id), accepted.cursor):
         yield frame
     async for frame in turn_events(services, translator, accepted.cursor):
         yield frame
@@ -112,7 +113,7 @@ async def thread_stream(
 ) -> EventSourceResponse:
     """The thread's AG-UI runs after the cursor, then its live tail (``id: <seq>`` frames)."""
     conversation = await fold(services, thread_id)
-    if conversation.owner != user.id:
+    if conversation.owner != user.id or conversation.deleted:
         raise ApiError(404, "not_found", f"no thread with id {thread_id!r}")
     cursor = after or 0
     if last_event_id is not None and last_event_id.strip():
