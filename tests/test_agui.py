@@ -260,3 +260,32 @@ def test_owners_keys_and_bad_bodies_are_4xx_json(client: TestClient) -> None:
     assert bad_id.status_code == 422
     unknown_graph = client.post("/agui/ad_other", json=run_input("t2", "r"))
     assert unknown_graph.status_code == 422
+
+
+def test_a_run_that_asks_for_the_render_streams_until_its_result(client: TestClient) -> None:
+    body = run_input(
+        "guided-image",
+        "run-1",
+        messages=[user("m1", "Generate ads")],
+        state={"productId": "1", "mediaType": "image"},
+    )
+    events = run(client, "/agui/ad_workflow", body)
+    for n in range(3):  # persona, angle, script: the first option each time
+        [interrupt] = events[-1]["outcome"]["interrupts"]
+        first = interrupt["responseSchema"]["properties"]["optionId"]["enum"][0]
+        answer = run_input(
+            "guided-image", f"run-{n}", resume=resume(interrupt["id"], {"optionId": first})
+        )
+        events = run(client, "/agui/ad_workflow", answer)
+    assert events[-1]["outcome"] == {"type": "success"}
+    cards = [e["name"] for e in named(events, "CUSTOM")]
+    assert cards.index("media_job") < cards.index("static_ad_result")
+    [result] = [e["value"] for e in named(events, "CUSTOM") if e["name"] == "static_ad_result"]
+    assert result["result"]["url"].startswith("/media/")
+    [saved] = named(events, "TOOL_CALL_START")
+    assert saved["toolCallName"] == "save_ad_asset"
+    assert len(named(events, "RUN_STARTED")) == 1  # the render's resume is part of this run
+    state = named(events, "STATE_DELTA")
+    assert {"op": "replace", "path": "/step", "value": "completed"} in [
+        op for e in state for op in e["delta"]
+    ]
