@@ -13,6 +13,7 @@ client that dropped rejoins the run it was reading, from the log.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -58,7 +59,8 @@ async def _run(
 ) -> AsyncIterator[bytes]:
     """The run's frames: refusals as ``RUN_ERROR``, else the recorded turn from the log."""
     try:
-        accepted = await run_input(services, user, thread, body)
+        # Shielded: a client that drops mid-command must not cut it between record and submit.
+        accepted = await asyncio.shield(run_input(services, user, thread, body))
     except ApiError as error:
         translator = Translator(thread.conversation or await fold(services, thread.thread_id))
         for frame in encode(

@@ -105,8 +105,14 @@ class Translator:
 
     # --- turns ----------------------------------------------------------------------------------
 
-    def begin(self, agui_run_id: str, run_id: str | None, ts: int | None = None) -> list[BaseEvent]:
-        """Open a turn: ``RUN_STARTED`` and the state it starts from."""
+    def begin(
+        self,
+        agui_run_id: str,
+        run_id: str | None,
+        ts: int | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> list[BaseEvent]:
+        """Open a turn: ``RUN_STARTED`` and the state it starts from (default: the state now)."""
         self.turn = _Turn(agui_run_id, run_id)
         self.finished = False
         thread_id = self.conversation.thread_id
@@ -116,7 +122,8 @@ class Translator:
             timestamp=ts,
             metadata={"adforge": {"runId": run_id}} if run_id else None,
         )
-        return [started, StateSnapshotEvent(snapshot=self.conversation.snapshot(), timestamp=ts)]
+        snapshot = self.conversation.snapshot() if state is None else state
+        return [started, StateSnapshotEvent(snapshot=snapshot, timestamp=ts)]
 
     def fail(self, code: str, message: str) -> list[BaseEvent]:
         """End the open turn with ``RUN_ERROR`` (a refused command: nothing was recorded)."""
@@ -146,19 +153,21 @@ class Translator:
         self.finished = False
         ts = _ms(event.created_at)
         out: list[BaseEvent] = []
-        if self.turn is None:
+        turn = self.turn
+        if turn is None:
             if event.type not in (EventType.USER_MESSAGE_SENT, EventType.RUN_STARTED):
                 return out
             run_id = event.run_id or event.data.get("runId")
-            out.extend(self.begin(str(run_id), run_id, ts))
-            out[-1] = StateSnapshotEvent(snapshot=before, timestamp=ts)
-        out.extend(self._map(self.turn, event, ts))  # type: ignore[arg-type]  # opened above
+            out.extend(self.begin(str(run_id), run_id, ts, state=before))
+            turn = self.turn
+            assert turn is not None
+        out.extend(self._map(turn, event, ts))
         after = self.conversation.state
-        if after != before and self.turn is not None:
+        if after != before:
             patch = jsonpatch.make_patch(before, after).patch
             out.append(StateDeltaEvent(delta=patch, timestamp=ts))
-        if self.turn is not None and self._ends(self.turn, event):
-            out.extend(self._finish(self.turn, ts))
+        if self._ends(turn, event):
+            out.extend(self._finish(turn, ts))
             self.turn, self.finished = None, True
         return out
 
