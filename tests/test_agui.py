@@ -289,3 +289,20 @@ def test_a_run_that_asks_for_the_render_streams_until_its_result(client: TestCli
     assert {"op": "replace", "path": "/step", "value": "completed"} in [
         op for e in state for op in e["delta"]
     ]
+
+
+def test_a_run_on_a_busy_thread_is_a_run_error_that_records_nothing(client: TestClient) -> None:
+    interrupt_id = to_personas(client, "guided-busy")[-1]["outcome"]["interrupts"][0]["id"]
+    runs = client.app.state.services.runs  # type: ignore[attr-defined]
+    held = runs.hold("guided-busy")  # another command holds the thread, as a running turn does
+    try:
+        before = log_size(client, "guided-busy")
+        body = run_input("guided-busy", "run-2", resume=resume(interrupt_id, {"optionId": "aud-1"}))
+        events = run(client, "/agui/ad_workflow", body)
+        assert events[-1]["type"] == "RUN_ERROR" and events[-1]["code"] == "run_in_progress"
+        assert log_size(client, "guided-busy") == before
+    finally:
+        runs.release(held)
+    answered = run(client, "/agui/ad_workflow", {**body, "runId": "run-3"})
+    kind = answered[-1]["outcome"]["interrupts"][0]["metadata"]["adforge"]["kind"]
+    assert kind == "angle_selection"
