@@ -38,9 +38,12 @@ def parse_frames(body: str) -> list[tuple[int | None, dict[str, Any]]]:
 
 
 def events_of(body: str) -> list[dict[str, Any]]:
-    """The events of one response, after checking they form valid AG-UI runs."""
+    """The events of one ``POST /agui`` response: exactly one valid AG-UI run."""
     events = [event for _, event in parse_frames(body)]
     check_runs(events)
+    kinds = [e["type"] for e in events]
+    assert kinds.count("RUN_STARTED") == 1, "one RUN_STARTED per run"
+    assert kinds.count("RUN_FINISHED") + kinds.count("RUN_ERROR") == 1, "one end per run"
     return events
 
 
