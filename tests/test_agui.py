@@ -10,7 +10,9 @@ Forge session continued over AG-UI and back, retries, owners and API keys. The o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -306,3 +308,30 @@ def test_a_run_on_a_busy_thread_is_a_run_error_that_records_nothing(client: Test
     answered = run(client, "/agui/ad_workflow", {**body, "runId": "run-3"})
     kind = answered[-1]["outcome"]["interrupts"][0]["metadata"]["adforge"]["kind"]
     assert kind == "angle_selection"
+
+
+def test_cancelling_a_run_by_id_ends_its_stream_cancelled(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    settings = Settings(
+        ADFORGE_DATA_DIR=str(tmp_path_factory.mktemp("agui-cancel")),
+        ADFORGE_MODEL="offline:adforge-creative-1",
+        ADFORGE_OFFLINE_LATENCY_MS=400,  # the reply takes seconds: time to cancel it
+    )
+    with TestClient(create_app(settings)) as slow:
+        services = slow.app.state.services  # type: ignore[attr-defined]
+        body = run_input("slow-1", "run-1", messages=[user("s0", "Hi!")])
+        with ThreadPoolExecutor(1) as pool:
+            streamed = pool.submit(slow.post, "/agui/ad_assistant", json=body)
+            deadline = time.monotonic() + 30
+            while services.runs.active_run("slow-1") is None:
+                assert time.monotonic() < deadline, "the run never started"
+                time.sleep(0.02)
+            run_id = services.runs.active_run("slow-1")
+            cancel = slow.post(f"/agui/threads/slow-1/runs/{run_id}/cancel")
+            assert cancel.status_code == 200 and cancel.json()["status"] == "cancelled"
+            events = events_of(streamed.result(timeout=60).text)
+        assert events[0]["metadata"]["adforge"]["runId"] == run_id
+        assert events[-1]["outcome"] == {"type": "cancelled"}
+        again = slow.post(f"/agui/threads/slow-1/runs/{run_id}/cancel")
+        assert again.status_code == 404

@@ -105,6 +105,26 @@ async def run_graph(
     return await _respond(request, services, user, graph)
 
 
+async def _owned(services: Services, user: User, thread_id: str) -> None:
+    conversation = await fold(services, thread_id)
+    if conversation.owner != user.id or conversation.deleted:
+        raise ApiError(404, "not_found", f"no thread with id {thread_id!r}")
+
+
+@router.post("/threads/{thread_id}/runs/{run_id}/cancel", summary="Cancel a run by id")
+async def cancel_run(
+    thread_id: str, run_id: str, services: ServicesDep, user: CurrentUser
+) -> dict[str, str]:
+    """Stop a run (``RUN_STARTED.metadata.adforge.runId``); its stream ends ``cancelled``.
+
+    AG-UI's ``abortRun()`` only drops the connection, which never cancels (design invariant 3).
+    """
+    await _owned(services, user, thread_id)
+    if not await services.runs.cancel(thread_id, run_id):
+        raise ApiError(404, "not_found", f"no active run with id {run_id!r}")
+    return {"runId": run_id, "status": "cancelled"}
+
+
 @router.get("/threads/{thread_id}/events", responses=_STREAM, summary="Rejoin a thread")
 async def thread_stream(
     thread_id: str,
@@ -114,9 +134,7 @@ async def thread_stream(
     after: Annotated[int | None, Query(ge=0, description="Resume after this seq")] = None,
 ) -> EventSourceResponse:
     """The thread's AG-UI runs after the cursor, then its live tail (``id: <seq>`` frames)."""
-    conversation = await fold(services, thread_id)
-    if conversation.owner != user.id or conversation.deleted:
-        raise ApiError(404, "not_found", f"no thread with id {thread_id!r}")
+    await _owned(services, user, thread_id)
     cursor = after or 0
     if last_event_id is not None and last_event_id.strip():
         if not last_event_id.strip().isdigit():
