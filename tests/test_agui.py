@@ -311,12 +311,12 @@ def test_a_run_on_a_busy_thread_is_a_run_error_that_records_nothing(client: Test
 
 
 def test_cancelling_a_run_by_id_ends_its_stream_cancelled(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("ADFORGE_OFFLINE_LATENCY_MS", "400")  # the reply takes seconds
     settings = Settings(
         ADFORGE_DATA_DIR=str(tmp_path_factory.mktemp("agui-cancel")),
         ADFORGE_MODEL="offline:adforge-creative-1",
-        ADFORGE_OFFLINE_LATENCY_MS=400,  # the reply takes seconds: time to cancel it
     )
     with TestClient(create_app(settings)) as slow:
         services = slow.app.state.services  # type: ignore[attr-defined]
