@@ -24,8 +24,9 @@ $(RUNTIME_STAMP): requirements.lock pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(DEV_STAMP): requirements-dev.lock scripts/install-system-deps.sh $(RUNTIME_STAMP)
+$(DEV_STAMP): requirements-dev.lock scripts/install-system-deps.sh tests/node/package-lock.json $(RUNTIME_STAMP)
 	bash scripts/install-system-deps.sh
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 	$(PY) -m pip install --quiet -r requirements-dev.lock
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $@

@@ -35,6 +35,7 @@ from server.http.request_context import RequestContextMiddleware
 from server.http.request_guard import RequestGuard
 from server.http.security_headers import SecurityHeaders
 from server.protocols.adforge import catalog, generate, sessions, ws
+from server.protocols.agui import router as agui
 from server.protocols.chatkit import route as chatkit
 from server.protocols.chatkit.projection import ChatKitProjection
 from server.protocols.langgraph import router as langgraph_router
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(usage.router)
     app.include_router(chatkit.router)
     app.include_router(langgraph_router)  # the Agent Protocol at its standard root paths
+    app.include_router(agui)
     app.include_router(webhooks.router)
     app.include_router(ws.router)
     app.include_router(web.router)
