@@ -124,7 +124,11 @@ def _install_security(app: FastAPI, settings: Settings, signer: MediaSigner) -> 
     )
     app.state.rate_limiter = limiter  # for GET /api/usage
     app.add_middleware(RateLimits, limiter=limiter)
-    app.add_middleware(RequestGuard, limits=input_limits(settings))
+    app.add_middleware(
+        RequestGuard,
+        limits=input_limits(settings),
+        plain_text_json=("/assistants", "/threads", "/runs"),  # the Agent Protocol, for Studio
+    )
     app.add_middleware(CrossSiteGuard, allowed_origins=origins)
     app.add_middleware(SignMediaUrls, signer=signer)
     app.add_middleware(SecurityHeaders)

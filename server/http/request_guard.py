@@ -58,9 +58,14 @@ def _too_large(limit: int) -> ApiError:
 class RequestGuard:
     """Body size, content type, JSON shape and text hygiene, checked before the route runs."""
 
-    def __init__(self, app: ASGIApp, limits: InputLimits) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: InputLimits, plain_text_json: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.limits = limits
+        self.plain_text_json = plain_text_json
+        """Path prefixes whose clients send JSON as ``text/plain`` (LangGraph Studio does, to
+        skip a CORS preflight): there a ``text/plain`` body is read as JSON, checked the same."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer a refusal, or pass the request on with its checked body."""
@@ -102,7 +107,10 @@ class RequestGuard:
                 raise _too_large(self.limits.max_body_bytes)
         if not chunked and not int(length or 0):
             return None
-        if not _is_json(_header(scope, b"content-type")):
+        content_type = _header(scope, b"content-type")
+        plain = (content_type or "").split(";", 1)[0].strip().lower() == "text/plain"
+        allowed = plain and str(scope.get("path", "")).startswith(self.plain_text_json)
+        if not _is_json(content_type) and not allowed:
             raise ApiError(415, "unsupported_media_type", "send the body as application/json")
         body = await self._read(receive)
         scope[PARSED_JSON] = check_json_bytes(body, self.limits)

@@ -46,6 +46,8 @@ class SessionStarted(OwnedPayload):
     graph: str
     request_hash: str | None = None
     """The digest of the creating request (an ``Idempotency-Key`` retry must match it)."""
+    source: str | None = None
+    """The protocol that started it when not the Ad Forge API (``agui``)."""
 
 
 class Selection(Shape):
@@ -64,7 +66,7 @@ class UserMessageSent(EventPayload):
     text: str
     selection: Selection | None
     step: str | None
-    source: Literal["chatkit"] | None = None
+    source: Literal["chatkit", "agui"] | None = None
     content: list[dict[str, Any]] | None = None
     """ChatKit's input parts as the client sent them."""
     quoted_text: str | None = None

@@ -32,6 +32,8 @@ class ChatThreadStarted(OwnedPayload):
     graph: str
     options: dict[str, str]
     title: str | None
+    source: str | None = None
+    """The protocol that started it when not ChatKit (``agui``)."""
 
 
 class ThreadRenamed(EventPayload):

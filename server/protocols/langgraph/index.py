@@ -16,6 +16,8 @@ from typing import Any, Final
 
 from fastapi import Request
 
+from server.core.event_types import EVENT_TYPES
+from server.core.event_types.base import EventPayload, OwnedPayload
 from server.core.eventlog import EventStore, RecordedEvent
 from server.core.events import EventType
 
@@ -31,6 +33,27 @@ THREAD_CREATED: Final = "AgentThreadCreated"
 """A thread created over the Agent Protocol: ``{threadId, userId, metadata}``."""
 THREAD_UPDATED: Final = "AgentThreadUpdated"
 """Its metadata patched: ``{metadata}`` merged into what it had."""
+
+
+class AgentThreadCreated(OwnedPayload):
+    """A thread created over the Agent Protocol (this adapter's own event type)."""
+
+    type_name = THREAD_CREATED
+    thread_id: str
+    metadata: dict[str, Any]
+    graph: str | None = None
+
+
+class AgentThreadUpdated(EventPayload):
+    """A thread's metadata patched over the Agent Protocol."""
+
+    type_name = THREAD_UPDATED
+    metadata: dict[str, Any]
+
+
+EVENT_TYPES.register(AgentThreadCreated)  # a protocol's own facts are typed like the core's
+EVENT_TYPES.register(AgentThreadUpdated)
+
 _ENDS = {
     EventType.RUN_COMPLETED: "success",
     EventType.RUN_FAILED: "error",
