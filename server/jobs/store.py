@@ -117,7 +117,7 @@ class JobStore:
 
     async def _read(self, where: str, params: tuple[Any, ...] = ()) -> list[JobRecord]:
         # Under the write lock and fully fetched: a statement left open on this connection while
-        # a write commits would fail that commit (see server/routes/health.py).
+        # a write commits would fail that commit (see server/http/health.py).
         async with self._lock:
             rows = await self._conn.execute_fetchall(
                 f"SELECT {_COLUMNS} FROM media_jobs WHERE {where}", params
