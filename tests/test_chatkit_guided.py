@@ -125,8 +125,9 @@ def test_a_guided_thread_answers_choices_with_widget_actions(client: TestClient)
 
 
 def _last_run(client: TestClient, thread_id: str) -> str:
-    started = [e for e in thread_events(client, thread_id) if e.type == EventType.RUN_STARTED]
-    return str(started[-1].data["runId"])
+    """The run of the thread's last user message (recorded with it, before the run starts)."""
+    said = [e for e in thread_events(client, thread_id) if e.type == EventType.USER_MESSAGE_SENT]
+    return str(said[-1].data["runId"])
 
 
 def test_a_guided_thread_with_structured_input(client: TestClient) -> None:

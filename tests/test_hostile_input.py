@@ -222,5 +222,7 @@ def test_a_websocket_frame_with_hostile_json_answers_an_error_frame(
 
 def test_refusals_are_audit_log_lines(api: httpx.Client, tmp: Path) -> None:
     api.post("/chatkit", content=b"x", headers={"Content-Type": "text/plain"})
-    logged = (tmp / "server.log").read_text()
-    assert "adforge.audit: refused POST /chatkit: 415 unsupported_media_type" in logged
+    text = (tmp / "server.log").read_text()  # JSON lines: the server's stdout is not a terminal
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    audit = [line["message"] for line in lines if line.get("logger") == "adforge.audit"]
+    assert "refused POST /chatkit: 415 unsupported_media_type" in audit
