@@ -151,6 +151,10 @@ async def run(options: Options) -> tuple[list[tuple[LoadResult, LoadResult]], Re
         "ADFORGE_LOG_LEVEL": "warning",
         "ADFORGE_VIDEO_FPS": str(options.fps),
         "ADFORGE_API_KEYS": "",  # empty is ignored: a single-user server, no keys needed
+        # One local user plays every scenario: the per-user budgets (10 messages a minute by
+        # default) would stop the load after the first few turns.
+        "ADFORGE_RATE_LIMIT_MESSAGES": "1000000/minute",
+        "ADFORGE_RATE_LIMIT_RENDERS": "1000000/hour",
     }
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     with tempfile.TemporaryDirectory(prefix="adforge-load-") as tmp:
