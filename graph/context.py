@@ -5,18 +5,18 @@ Only JSON-friendly fields, so LangGraph Studio and the Agent Protocol can pass i
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from graph.models import default_model_spec
 from tools.compliance import parse_placements
+from tools.settings import load_settings
 
 __all__ = ["Context", "default_placements"]
 
 
 def default_placements() -> str:
     """``ADFORGE_PLACEMENTS`` (checked), e.g. ``"meta,tiktok"``; the copy gate's default otherwise."""
-    return ",".join(parse_placements(os.environ.get("ADFORGE_PLACEMENTS")))
+    return ",".join(parse_placements(load_settings().copy_checks.placements))
 
 
 @dataclass(kw_only=True)

@@ -37,10 +37,12 @@ from pydantic import (
 __all__ = [
     "ENV_FILE",
     "AdForgeSettings",
+    "CopySettings",
     "HeyGenSettings",
     "ImageSettings",
     "MediaSettings",
     "ModelSettings",
+    "OutboundSettings",
     "SettingsError",
     "environment",
     "load_settings",
@@ -184,6 +186,20 @@ class MediaSettings(_Section):
     video_fps: int = Field(default=24, ge=1, le=60, validation_alias=_env("ADFORGE_VIDEO_FPS"))
 
 
+class CopySettings(_Section):
+    """The compliance gate: which placements' length limits copy is checked against."""
+
+    placements: str | None = Field(default=None, validation_alias=_env("ADFORGE_PLACEMENTS"))
+
+
+class OutboundSettings(_Section):
+    """Calls to URLs a user chose (job callbacks): whether private addresses are allowed."""
+
+    allow_private_callbacks: bool = Field(
+        default=False, validation_alias=_env("ADFORGE_ALLOW_PRIVATE_CALLBACKS")
+    )
+
+
 class AdForgeSettings(BaseModel):
     """Everything graph/ and tools/ are configured with, one section per concern."""
 
@@ -193,6 +209,8 @@ class AdForgeSettings(BaseModel):
     images: ImageSettings = Field(default_factory=ImageSettings)
     heygen: HeyGenSettings = Field(default_factory=HeyGenSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
+    copy_checks: CopySettings = Field(default_factory=CopySettings)
+    outbound: OutboundSettings = Field(default_factory=OutboundSettings)
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> AdForgeSettings:

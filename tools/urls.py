@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-import os
 import socket
 from urllib.parse import urlsplit
+
+from tools.settings import load_settings
 
 __all__ = [
     "ALLOW_PRIVATE_ENV",
@@ -41,7 +42,7 @@ class UnsafeUrlError(ValueError):
 
 def allow_private_callbacks() -> bool:
     """Whether ``ADFORGE_ALLOW_PRIVATE_CALLBACKS`` is set to a true value."""
-    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return load_settings().outbound.allow_private_callbacks
 
 
 def _is_public(address: str) -> bool:
