@@ -37,6 +37,7 @@ class DurableWrites:
 
     def __init__(self) -> None:
         self._done: dict[str, dict[str, asyncio.Event]] = {}
+        self._failed: dict[tuple[str, str], BaseException] = {}
 
     def started(self, thread_id: str, task_id: str) -> None:
         """The saver began writing ``task_id``'s writes (called before its first await)."""
@@ -60,10 +61,20 @@ class DurableWrites:
             done = self._done.get(thread_id, {}).get(task_id)
         if done is not None:
             await done.wait()
+            if (thread_id, task_id) in self._failed:
+                raise RuntimeError(
+                    f"the checkpointer could not save task {task_id}'s writes"
+                ) from self._failed[(thread_id, task_id)]
+
+    def failed(self, thread_id: str, task_id: str, error: BaseException) -> None:
+        """The saver could not commit ``task_id``'s writes: wake its waiter with the error."""
+        self._failed[(thread_id, task_id)] = error
+        self._done.setdefault(thread_id, {}).setdefault(task_id, asyncio.Event()).set()
 
     def forget(self, thread_id: str) -> None:
         """Drop the thread's entries (a run starts or ends: task ids of the next run differ)."""
-        self._done.pop(thread_id, None)
+        for task_id in self._done.pop(thread_id, {}):
+            self._failed.pop((thread_id, task_id), None)
 
 
 async def connect_sqlite(path: Path, *, busy_timeout_ms: int = 30_000) -> aiosqlite.Connection:
@@ -129,8 +140,13 @@ class ShieldedSqliteSaver(AsyncSqliteSaver):
     async def _put_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, path: str
     ) -> None:
-        await super().aput_writes(config, writes, task_id, path)
         configurable = config.get("configurable") or {}
+        try:
+            await super().aput_writes(config, writes, task_id, path)
+        except BaseException as error:  # a run waiting for these writes must not wait forever
+            if _is_outcome(configurable, writes):
+                self.durable.failed(str(configurable["thread_id"]), task_id, error)
+            raise
         if _is_outcome(configurable, writes):
             self.durable.committed(str(configurable["thread_id"]), task_id)
             crash_point("after_writes_commit", *(p.strip(" ~") for p in path.split(",")))
