@@ -8,6 +8,7 @@ session stream from the start, and the error answers.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -199,7 +200,12 @@ def test_the_guides_video_scenario_over_http(api: httpx.Client, tmp_path: Path) 
         "video_result",
         "user_message",
     }
-    context = api.get(f"/api/chat/sessions/{sid}/context").json()
+    # The video_result frame is the job's; the run it resumes records the saved asset after it.
+    deadline = time.monotonic() + 60
+    while (context := api.get(f"/api/chat/sessions/{sid}/context").json())[
+        "currentStep"
+    ] != "completed" and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert (
         context["currentStep"] == "completed"
         and context["selections"]["selectedPersona"]["id"] == persona["id"]

@@ -18,8 +18,9 @@ from server.core.errors import not_found
 from server.core.events import EventType, event, event_id
 from server.core.services import Services
 from server.core.users import User
+from tools.creative.models import ProductInfo
 
-__all__ = ["SessionAccepted", "start_session"]
+__all__ = ["SessionAccepted", "session_record", "start_session"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,32 @@ class SessionAccepted:
     session_id: str
     created_at: str
     replayed: bool = False
+
+
+def session_record(
+    session_id: str,
+    user_id: str,
+    product_id: str | None,
+    product: ProductInfo,
+    format_name: str,
+    media_type: str,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The ``SessionStarted`` payload of an ``ad_workflow`` conversation, whoever starts it.
+
+    The Ad Forge API, a guided ChatKit thread and an AG-UI thread record the same shape;
+    ``extra`` adds the starter's own keys (``requestHash``, ``source``).
+    """
+    return {
+        "sessionId": session_id,
+        "userId": user_id,
+        "productId": product_id,
+        "product": product.model_dump(mode="json", by_alias=True),
+        "format": format_name,
+        "mediaType": media_type,
+        "graph": "ad_workflow",
+        **extra,
+    }
 
 
 async def start_session(
@@ -60,16 +87,9 @@ async def start_session(
     product = await services.products.find(user.id, product_id)
     if product is None:
         raise not_found("product", product_id)
-    data: dict[str, Any] = {
-        "sessionId": session_id,
-        "userId": user.id,
-        "productId": product_id,
-        "product": product.model_dump(mode="json", by_alias=True),
-        "format": format_name,
-        "mediaType": media_type,
-        "graph": "ad_workflow",
-        "requestHash": digest,
-    }
+    data = session_record(
+        session_id, user.id, product_id, product, format_name, media_type, requestHash=digest
+    )
     recorded = await services.store.append(
         session_id, [event(session_id, EventType.SESSION_STARTED, data)]
     )

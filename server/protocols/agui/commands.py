@@ -30,6 +30,7 @@ from server.core.catalog_rules import check_format
 from server.core.commands.choices import answer_choice
 from server.core.commands.keys import replayed, request_hash
 from server.core.commands.messages import MessageCreate, send_message, user_message_event_id
+from server.core.commands.sessions import session_record
 from server.core.errors import ApiError, conflict, invalid, not_found
 from server.core.events import EventType, event
 from server.core.products import resolve_product
@@ -226,16 +227,9 @@ async def _start_session(
     product_id, product = await resolve_product(
         services.products, user.id, str(given) if given else None, None if given else text
     )
-    session = {
-        "sessionId": thread_id,
-        "userId": user.id,
-        "productId": product_id,
-        "product": product.model_dump(mode="json", by_alias=True),
-        "format": format_name,
-        "mediaType": media_type,
-        "graph": "ad_workflow",
-        "source": "agui",
-    }
+    session = session_record(
+        thread_id, user.id, product_id, product, format_name, media_type, source="agui"
+    )
     recorded = await services.store.append(
         thread_id, [event(thread_id, EventType.SESSION_STARTED, session)]
     )

@@ -43,6 +43,7 @@ from server.core.commands.messages import (
     user_message_event_id,
 )
 from server.core.commands.retry import retry_from
+from server.core.commands.sessions import session_record
 from server.core.products import resolve_product
 from server.core.runs import Multitask, RunRequest, ThreadBusyError
 from server.core.services import Services
@@ -128,15 +129,9 @@ async def _create(services: Services, ctx: RequestContext, req: ThreadsCreateReq
             services.products, user.id, options.product_id, described
         )
         hint = text if rest is None and options.product_id else "generate"  # as Ad Forge reads it
-        session = {
-            "sessionId": thread_id,
-            "userId": user.id,
-            "productId": product_id,
-            "product": product.model_dump(mode="json", by_alias=True),
-            "format": format_name,
-            "mediaType": options.media_type,
-            "graph": "ad_workflow",
-        }
+        session = session_record(
+            thread_id, user.id, product_id, product, format_name, options.media_type
+        )
         run = RunRequest(
             thread_id=thread_id,
             user_id=user.id,
